@@ -1,0 +1,2 @@
+/* main.c - xanetctl entry point (being written). */
+int main(void) { return 0; }

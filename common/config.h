@@ -1,0 +1,113 @@
+/* config.h - the daemon's configuration: INI file, inventory CSV, embedded default. */
+#ifndef XANET_CONFIG_H
+#define XANET_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum device_kind {
+	DEVICE_WIFI_AP,
+	DEVICE_SWITCH,
+	DEVICE_ROUTER,
+	DEVICE_FIREWALL,
+	DEVICE_SERVER,
+	DEVICE_PC,
+	DEVICE_PRINTER,
+	DEVICE_OTHER,
+};
+
+/* "wifi-ap", "switch", ... */
+const char *device_kind_name(enum device_kind kind);
+int device_kind_parse(const char *name, enum device_kind *kind);
+
+struct config_device {
+	char *key;	 /* stable key: [A-Za-z0-9._-], 1..63 bytes */
+	char *name;	 /* display name, UTF-8 (Vietnamese) */
+	enum device_kind kind;
+	char *group;	 /* e.g. the village; NULL if none */
+	char *address;	 /* IPv4, IPv6 or host name; NULL if none */
+	char *parent;	 /* key of the parent device, or NULL */
+	int parent_index; /* index of the parent in config.devices, or -1 */
+	char *isp;	 /* ISP contract reference, or NULL */
+	char *probes;	 /* probe list as written, e.g. "icmp, tcp:443" */
+	int64_t interval_ms;
+	int64_t timeout_ms;
+	int fail_threshold;
+	int success_threshold;
+	char *src_file; /* where it was defined: config file or CSV */
+	int src_line;	/* its line, or the CSV row */
+};
+
+struct config_indicator {
+	char *key;
+	char *title;
+	char *metric;
+	char *scope;
+	double target;
+	char *src_file;
+	int src_line;
+};
+
+struct config {
+	char *path;		 /* NULL for the embedded default */
+	unsigned char hash[32];	 /* SHA-256 of the config and inventory text */
+	struct {
+		char *name;	 /* commune, e.g. "UBND xã Tân Phú" */
+		char *province;
+		char *timezone;	 /* default Asia/Ho_Chi_Minh */
+		char *lang;	 /* "vi" (default) or "en" */
+	} site;
+	struct {
+		char *state_dir;
+		char *database;	 /* default STATE_DIR/xanet.db */
+		char *control_socket; /* default STATE_DIR/xanetd.sock */
+		char *alert_log; /* default STATE_DIR/alerts.log */
+		char *user;	 /* drop to this user when started as root */
+		char *inventory; /* CSV path, relative to the config file */
+		int log_level;	 /* syslog priority */
+		int db_sync_full; /* synchronous=FULL instead of NORMAL */
+	} daemon;
+	struct {
+		int enabled;
+		char *listen;	 /* default 127.0.0.1 */
+		int port;	 /* default 8080 */
+	} web;
+	struct {
+		int enabled;
+		char **interfaces;
+		size_t ninterfaces;
+	} lan;
+	struct {
+		int64_t interval_ms;
+		int64_t timeout_ms;
+		int fail_threshold;
+		int success_threshold;
+		char *probes;
+	} defaults;
+	struct config_device *devices;
+	size_t ndevices;
+	struct config_indicator *indicators;
+	size_t nindicators;
+};
+
+/*
+ * Load and validate PATH (and the inventory it names). On error returns
+ * NULL and writes one line per problem into ERR, each "FILE:LINE: what is
+ * wrong"; nothing is half-configured.
+ */
+struct config *config_load(const char *path, char *err, size_t errlen);
+/*
+ * The embedded default: this host, the default gateway and the system's
+ * DNS servers; the default-route interface; web on 127.0.0.1 only.
+ */
+struct config *config_default(char *err, size_t errlen);
+void config_free(struct config *cfg);
+/* What xanetd -t prints: the effective configuration in short. */
+void config_print_summary(const struct config *cfg, FILE *fp);
+/* Lowercase hex of cfg->hash into OUT (65 bytes). */
+void config_hash_hex(const struct config *cfg, char *out);
+const struct config_device *config_device_find(const struct config *cfg,
+    const char *key);
+
+#endif

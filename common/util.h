@@ -1,0 +1,24 @@
+/* util.h - allocation that cannot fail silently, and small string helpers. */
+#ifndef XANET_UTIL_H
+#define XANET_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Out of memory is a broken invariant for a daemon this size: fatal(). */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *ptr, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Copy with truncation; always NUL-terminates; returns strlen(src). */
+size_t str_copy(char *dst, const char *src, size_t size);
+/* Strip leading and trailing ASCII white space in place; returns S. */
+char *str_trim(char *s);
+bool str_has_prefix(const char *s, const char *prefix);
+
+/* Lowercase hex of LEN bytes into OUT (2*LEN+1 bytes). */
+void hex_encode(const unsigned char *in, size_t len, char *out);
+
+#endif
