@@ -1,0 +1,2212 @@
+/* config.c - the daemon's configuration: INI file, inventory CSV, embedded default. */
+
+/*
+ * config_load() collects every problem it finds (the first 50 by file and
+ * line) and returns them one per line, without a trailing newline:
+ *
+ *   FILE:LINE: message	a problem on that line of FILE
+ *   FILE: message	a problem with FILE as a whole
+ *
+ * FILE is the config path as given, or the inventory path as resolved
+ * against the config file's directory. LINE counts from 1; for the CSV it
+ * is the physical line a row starts on. The messages:
+ *
+ *   cannot open: <strerror>             cannot read: <strerror>
+ *   too large: over N bytes
+ *   line is too long (N bytes; at most 197)
+ *   not valid UTF-8 text: save the file as UTF-8
+ *   the line contains a NUL byte
+ *   syntax error: expected 'key = value', '[section]' or a comment
+ *   syntax error: '[' without a closing ']'
+ *   syntax error: text after ']': 'TEXT'
+ *   syntax error: a key name is missing before '='
+ *   key 'K' outside any section
+ *   unknown section [S] (did you mean [T]?)
+ *   section [S] takes no key (found [S K])
+ *   section [device] needs a key, e.g. [device ap-thon-dong]
+ *   duplicate section [S] (first defined at line N)
+ *   invalid device key 'K': use 1 to 63 letters, digits, '.', '_' or '-'
+ *   duplicate device 'K' (first defined at line N | at FILE:N)
+ *   unknown key 'K' in [S] (did you mean 'L'?) | (it belongs in [T])
+ *   duplicate key 'K' in [S] (first set at line N)
+ *   bad K 'VALUE' in [S]: expected WHAT
+ *   missing required key 'K' in [S]
+ *   missing section [site]: it needs at least 'name = ...'
+ *   timeout 5s must be shorter than interval 3s in [S]
+ *   unknown parent 'P' for device 'K' (did you mean 'Q'?)
+ *   device 'K' is its own parent
+ *   parent cycle: a -> b -> a
+ *   control socket path is too long (N bytes; at most 107): ...
+ *   N more errors not shown
+ *
+ * and for the inventory, besides those of inventory.c:
+ *
+ *   unknown column 'C' (did you mean 'D'?) | (columns: key, name, ...)
+ *   missing column 'C' in the header row
+ *   missing device key (column 'key')
+ *   missing required value 'K' for device 'D'
+ *   bad K 'VALUE' for device 'D': expected WHAT
+ *
+ * The INI syntax is inih's, read through our own line reader: it counts
+ * lines (Debian builds inih without INI_HANDLER_LINENO), strips leading
+ * white space so that an indented key is never taken for the continuation
+ * of the previous value, sees section headers (inih does not report them)
+ * and flags the lines inih would split or reject, so that every problem is
+ * reported on its line rather than only the first.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "common/addr.h"
+#include "common/config.h"
+#include "common/duration.h"
+#include "common/inventory.h"
+#include "common/log.h"
+#include "common/sysnet.h"
+#include "common/util.h"
+#include "common/xtime.h"
+
+#define ERR_MAX          50
+#define CONFIG_MAX_BYTES (1024 * 1024)
+#define INV_MAX_BYTES    (8 * 1024 * 1024)
+#define KEY_MAX          63
+#define MAX_KEYS         16
+#define NAME_MAX_BYTES   200 /* the store keeps 255 */
+#define TEXT_MAX_BYTES   120 /* the store keeps 127 of a group */
+#define ZONEINFO_DIR     "/usr/share/zoneinfo"
+#define SUN_PATH_MAX     sizeof(((struct sockaddr_un *)0)->sun_path)
+
+#define DEFAULT_INTERVAL_MS 30000
+#define DEFAULT_TIMEOUT_MS  5000
+#define DEFAULT_FAIL        3
+#define DEFAULT_SUCCESS     2
+#define DEFAULT_PROBES      "icmp"
+#define DEFAULT_PORT        8080
+
+enum { FILE_CONF, FILE_INV };
+
+struct cerr {
+	int file;
+	int line;
+	char *msg;
+};
+
+struct loader;
+struct key_def;
+
+/* Parse VALUE into FIELD; -1 if it is not what key_def.expected says. */
+typedef int (*key_parse_fn)(
+    struct loader *ld, const struct key_def *k, void *field, const char *value);
+
+struct key_def {
+	const char *name;
+	key_parse_fn parse;
+	size_t offset; /* of the field in the section's struct */
+	const char *expected;
+	bool required;
+	size_t max; /* text keys: longest value in bytes */
+};
+
+struct section_def {
+	const char *name;
+	const struct key_def *keys;
+	size_t nkeys;
+	const char *example; /* keyed sections: how a header looks */
+};
+
+/* A device while loading: where each key was set, and if it counts. */
+struct ldev {
+	struct config_device d;
+	int lines[MAX_KEYS];
+	int file;
+};
+
+struct lind {
+	struct config_indicator ind;
+	int lines[MAX_KEYS];
+};
+
+enum {
+	SECT_SITE,
+	SECT_DAEMON,
+	SECT_WEB,
+	SECT_LAN,
+	SECT_DEFAULTS,
+	SECT_DEVICE,
+	SECT_INDICATOR,
+	NSECT,
+	SECT_NONE = -2,   /* before the first header */
+	SECT_IGNORE = -1, /* inside a header already reported as wrong */
+};
+
+struct loader {
+	struct config *cfg;
+	const char *files[2];
+	struct cerr errs[ERR_MAX]; /* the first ERR_MAX by file and line */
+	size_t nerrs;
+	size_t more;
+
+	const char *data; /* the config file, for the line reader */
+	size_t len, pos;
+	int line;
+
+	int sect;
+	int sect_line;
+	char *sect_title; /* "[device ap-01]" */
+	size_t cur;       /* the device or indicator being filled */
+
+	int single_line[NSECT];
+	int single_keys[NSECT][MAX_KEYS];
+	struct ldev *devs;
+	size_t ndevs;
+	struct lind *inds;
+	size_t ninds;
+};
+
+static const char *const kind_names[] = {
+    [DEVICE_WIFI_AP] = "wifi-ap",
+    [DEVICE_SWITCH] = "switch",
+    [DEVICE_ROUTER] = "router",
+    [DEVICE_FIREWALL] = "firewall",
+    [DEVICE_SERVER] = "server",
+    [DEVICE_PC] = "pc",
+    [DEVICE_PRINTER] = "printer",
+    [DEVICE_OTHER] = "other",
+};
+#define NKINDS (sizeof kind_names / sizeof kind_names[0])
+
+static const char *const metric_names[] = {
+    "uptime-group",
+    "uptime-device-min",
+    "lan-coverage",
+    "uplink-quality",
+    "av-coverage",
+};
+
+const char *
+device_kind_name(enum device_kind kind)
+{
+	if ((size_t)kind >= NKINDS)
+		return "other";
+	return kind_names[kind];
+}
+
+int
+device_kind_parse(const char *name, enum device_kind *kind)
+{
+	for (size_t i = 0; i < NKINDS; i++) {
+		if (strcasecmp(name, kind_names[i]) == 0) {
+			*kind = (enum device_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Errors. */
+
+static int
+cerr_cmp(const struct cerr *a, const struct cerr *b)
+{
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return 0;
+}
+
+static void lerr(struct loader *ld, int file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Problems are found out of order (a missing key shows at the end of its
+ * section, an unknown parent only once all devices are read): keep the
+ * first ERR_MAX by file and line, in the order found among equals.
+ */
+static void
+lerr(struct loader *ld, int file, int line, const char *fmt, ...)
+{
+	struct cerr e = {file, line, NULL};
+	size_t pos = ld->nerrs;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&e.msg, fmt, ap) < 0)
+		fatal("out of memory (config error)");
+	va_end(ap);
+	while (pos > 0 && cerr_cmp(&ld->errs[pos - 1], &e) > 0)
+		pos--;
+	if (ld->nerrs == ERR_MAX) {
+		ld->more++;
+		if (pos == ERR_MAX) {
+			free(e.msg);
+			return;
+		}
+		free(ld->errs[ERR_MAX - 1].msg);
+		ld->nerrs--;
+	}
+	memmove(
+	    &ld->errs[pos + 1], &ld->errs[pos], (ld->nerrs - pos) * sizeof e);
+	ld->errs[pos] = e;
+	ld->nerrs++;
+}
+
+static bool
+lerr_any(const struct loader *ld)
+{
+	return ld->nerrs > 0;
+}
+
+/* Append LINE to ERR if it fits whole; the first line is cut if need be. */
+static bool
+err_append(char *err, size_t errlen, size_t *off, const char *line)
+{
+	size_t need = strlen(line) + (*off > 0 ? 1 : 0);
+
+	if (errlen == 0)
+		return false;
+	if (*off + need >= errlen) {
+		if (*off == 0)
+			*off = str_copy(err, line, errlen);
+		return false;
+	}
+	if (*off > 0)
+		err[(*off)++] = '\n';
+	memcpy(err + *off, line, strlen(line) + 1);
+	*off += strlen(line);
+	return true;
+}
+
+static void
+lerr_format(struct loader *ld, char *err, size_t errlen)
+{
+	size_t off = 0;
+	char *line;
+	bool ok = true;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	for (size_t i = 0; i < ld->nerrs && ok; i++) {
+		const struct cerr *e = &ld->errs[i];
+
+		if (e->line > 0)
+			line = xasprintf(
+			    "%s:%d: %s", ld->files[e->file], e->line, e->msg);
+		else
+			line = xasprintf("%s: %s", ld->files[e->file], e->msg);
+		ok = err_append(err, errlen, &off, line);
+		free(line);
+	}
+	if (ok && ld->more > 0) {
+		line = xasprintf("%s: %zu more errors not shown",
+		    ld->files[FILE_CONF], ld->more);
+		err_append(err, errlen, &off, line);
+		free(line);
+	}
+}
+
+/* Suggestions: optimal string alignment distance, case-insensitive. */
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *d, r;
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	d = xcalloc((la + 1) * (lb + 1), sizeof *d);
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+	for (size_t i = 0; i <= la; i++)
+		D(i, 0) = i;
+	for (size_t j = 0; j <= lb; j++)
+		D(0, j) = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]);
+			int cb = tolower((unsigned char)b[j - 1]);
+			size_t best = D(i - 1, j - 1) + (ca != cb);
+
+			if (D(i - 1, j) + 1 < best)
+				best = D(i - 1, j) + 1;
+			if (D(i, j - 1) + 1 < best)
+				best = D(i, j - 1) + 1;
+			if (i > 1 && j > 1 &&
+			    ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb &&
+			    D(i - 2, j - 2) + 1 < best)
+				best = D(i - 2, j - 2) + 1;
+			D(i, j) = best;
+		}
+	}
+	r = D(la, lb);
+#undef D
+	free(d);
+	return r;
+}
+
+/* The closest of N candidates, if it is close enough to be the intent. */
+static const char *
+suggest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = SIZE_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d;
+
+		if (cands[i] == NULL)
+			continue;
+		d = edit_distance(word, cands[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	if (best == NULL || bestd > 2 || 2 * bestd >= strlen(best) + 2)
+		return NULL;
+	return best;
+}
+
+/* Value parsers. */
+
+#define FIELD(type, p) ((type *)(p))
+
+static bool
+key_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > KEY_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || c == '.' || c == '_' ||
+			c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static void
+set_str(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL ? xstrdup(value) : NULL;
+}
+
+static int
+parse_text(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] == '\0' || strlen(value) > k->max || has_control(value))
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+/* An optional text: empty means "none", as in an empty CSV cell. */
+static int
+parse_opt_text(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	return parse_text(ld, k, field, value);
+}
+
+static int
+parse_path(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] == '\0' || strlen(value) >= PATH_MAX || has_control(value))
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_zone(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char magic[4], *path;
+	FILE *fp;
+	size_t n;
+
+	/* Only a name inside the zoneinfo tree, never a path out of it. */
+	if (value[0] == '\0' || value[0] == '/' || strstr(value, "..") ||
+	    strlen(value) > 64)
+		return -1;
+	for (const char *p = value; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '/' || *p == '_' ||
+			*p == '-' || *p == '+'))
+			return -1;
+	}
+	path = xasprintf("%s/%s", ZONEINFO_DIR, value);
+	fp = fopen(path, "re");
+	free(path);
+	if (fp == NULL)
+		return -1;
+	n = fread(magic, 1, sizeof magic, fp);
+	fclose(fp);
+	if (n != sizeof magic || memcmp(magic, "TZif", 4) != 0)
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_lang(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (strcmp(value, "vi") != 0 && strcmp(value, "en") != 0)
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_user(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (n == 0 || n > 32 || value[0] == '-')
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char c = value[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || c == '_' || c == '-' ||
+			c == '.'))
+			return -1;
+	}
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_log_level(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int level = log_level_parse(value);
+
+	if (level < 0)
+		return -1;
+	*FIELD(int, field) = level;
+	return 0;
+}
+
+static int
+parse_db_sync(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (strcasecmp(value, "normal") == 0)
+		*FIELD(int, field) = 0;
+	else if (strcasecmp(value, "full") == 0)
+		*FIELD(int, field) = 1;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_bool(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(value, yes[i]) == 0) {
+			*FIELD(int, field) = 1;
+			return 0;
+		}
+		if (strcasecmp(value, no[i]) == 0) {
+			*FIELD(int, field) = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+int_parse(const char *value, long min, long max, long *out)
+{
+	char *end;
+	long n;
+
+	if (value[0] < '0' || value[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+parse_port(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	long n;
+
+	if (int_parse(value, 1, 65535, &n) == -1)
+		return -1;
+	*FIELD(int, field) = (int)n;
+	return 0;
+}
+
+static int
+parse_threshold(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	long n;
+
+	if (int_parse(value, 1, 100, &n) == -1)
+		return -1;
+	*FIELD(int, field) = (int)n;
+	return 0;
+}
+
+static int
+parse_ip(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int kind = addr_classify(value);
+
+	if (kind != ADDR_IPV4 && kind != ADDR_IPV6)
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_address(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (addr_classify(value) < 0)
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_interfaces(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	struct config *cfg = ld->cfg;
+	char *copy = xstrdup(value), *p = copy, *name;
+	char **list = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (*str_trim(copy) != '\0') {
+		while ((name = strsep(&p, ",")) != NULL) {
+			str_trim(name);
+			/* The kernel's rules: IFNAMSIZ, no '/', ':' or space. */
+			if (name[0] == '\0' || strlen(name) >= IF_NAMESIZE ||
+			    strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+			    strpbrk(name, "/: \t") != NULL ||
+			    has_control(name)) {
+				rc = -1;
+				break;
+			}
+			for (size_t i = 0; i < n; i++)
+				if (strcmp(list[i], name) == 0)
+					rc = -1;
+			if (rc == -1)
+				break;
+			list = xreallocarray(list, n + 1, sizeof *list);
+			list[n++] = xstrdup(name);
+		}
+	}
+	free(copy);
+	if (rc == -1) {
+		for (size_t i = 0; i < n; i++)
+			free(list[i]);
+		free(list);
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->lan.ninterfaces; i++)
+		free(cfg->lan.interfaces[i]);
+	free(cfg->lan.interfaces);
+	cfg->lan.interfaces = list;
+	cfg->lan.ninterfaces = n;
+	return 0;
+}
+
+static int
+parse_interval(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int64_t ms;
+
+	if (duration_parse(value, &ms) == -1 || ms < 1000 || ms > 86400000)
+		return -1;
+	*FIELD(int64_t, field) = ms;
+	return 0;
+}
+
+static int
+parse_timeout(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int64_t ms;
+
+	if (duration_parse(value, &ms) == -1 || ms < 10 || ms > 3600000)
+		return -1;
+	*FIELD(int64_t, field) = ms;
+	return 0;
+}
+
+static int
+parse_kind(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return device_kind_parse(value, FIELD(enum device_kind, field));
+}
+
+static int
+parse_parent(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (!key_valid(value))
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_metric(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	for (size_t i = 0; i < sizeof metric_names / sizeof metric_names[0];
+	     i++) {
+		if (strcmp(value, metric_names[i]) == 0) {
+			set_str(FIELD(char *, field), value);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+parse_target(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char *end;
+	double t;
+
+	if (value[0] == '\0' ||
+	    !(value[0] == '.' || (value[0] >= '0' && value[0] <= '9')))
+		return -1;
+	errno = 0;
+	t = strtod(value, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(t) || t < 0 || t > 100)
+		return -1;
+	*FIELD(double, field) = t;
+	return 0;
+}
+
+/* The key tables: adding a key is one line here. */
+
+#define TEXT_EXPECTED      "a non-empty text of at most 120 bytes"
+#define NAME_EXPECTED      "a non-empty text of at most 200 bytes"
+#define PATH_EXPECTED      "a file or directory path"
+#define BOOL_EXPECTED      "yes or no (also true/false, on/off, 1/0)"
+#define INTERVAL_EXPECTED  "a duration from 1s to 1d, such as 30s, 5m or 1h30m"
+#define TIMEOUT_EXPECTED   "a duration from 10ms to 1h, such as 500ms, 5s or 1m"
+#define THRESHOLD_EXPECTED "a whole number from 1 to 100"
+#define PROBES_EXPECTED    "a list of probes such as icmp, tcp:443"
+#define KIND_EXPECTED \
+	"one of wifi-ap, switch, router, firewall, server, pc, printer, other"
+
+#define CFG(member) offsetof(struct config, member)
+#define DEV(member) offsetof(struct config_device, member)
+#define IND(member) offsetof(struct config_indicator, member)
+
+static const struct key_def site_keys[] = {
+    {"name", parse_text, CFG(site.name), TEXT_EXPECTED, true, TEXT_MAX_BYTES},
+    {"province", parse_opt_text, CFG(site.province), TEXT_EXPECTED, false,
+	TEXT_MAX_BYTES},
+    {"timezone", parse_zone, CFG(site.timezone),
+	"a time zone from " ZONEINFO_DIR ", such as Asia/Ho_Chi_Minh", false,
+	0},
+    {"lang", parse_lang, CFG(site.lang), "vi or en", false, 0},
+};
+
+static const struct key_def daemon_keys[] = {
+    {"state_dir", parse_path, CFG(daemon.state_dir), PATH_EXPECTED, false, 0},
+    {"database", parse_path, CFG(daemon.database), PATH_EXPECTED, false, 0},
+    {"control_socket", parse_path, CFG(daemon.control_socket), PATH_EXPECTED,
+	false, 0},
+    {"alert_log", parse_path, CFG(daemon.alert_log), PATH_EXPECTED, false, 0},
+    {"user", parse_user, CFG(daemon.user),
+	"a user name such as xanet (letters, digits, '_', '-', '.')", false, 0},
+    {"inventory", parse_path, CFG(daemon.inventory),
+	"the path of a CSV file such as devices.csv", false, 0},
+    {"log_level", parse_log_level, CFG(daemon.log_level),
+	"one of debug, info, notice, warning, err", false, 0},
+    {"db_sync", parse_db_sync, CFG(daemon.db_sync_full), "normal or full",
+	false, 0},
+};
+
+static const struct key_def web_keys[] = {
+    {"enabled", parse_bool, CFG(web.enabled), BOOL_EXPECTED, false, 0},
+    {"listen", parse_ip, CFG(web.listen),
+	"an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0", false, 0},
+    {"port", parse_port, CFG(web.port), "a port number from 1 to 65535", false,
+	0},
+};
+
+static const struct key_def lan_keys[] = {
+    {"enabled", parse_bool, CFG(lan.enabled), BOOL_EXPECTED, false, 0},
+    {"interfaces", parse_interfaces, CFG(lan.interfaces),
+	"interface names separated by commas, such as eth0, enp2s0", false, 0},
+};
+
+static const struct key_def defaults_keys[] = {
+    {"interval", parse_interval, CFG(defaults.interval_ms), INTERVAL_EXPECTED,
+	false, 0},
+    {"timeout", parse_timeout, CFG(defaults.timeout_ms), TIMEOUT_EXPECTED,
+	false, 0},
+    {"fail_threshold", parse_threshold, CFG(defaults.fail_threshold),
+	THRESHOLD_EXPECTED, false, 0},
+    {"success_threshold", parse_threshold, CFG(defaults.success_threshold),
+	THRESHOLD_EXPECTED, false, 0},
+    {"probes", parse_text, CFG(defaults.probes), PROBES_EXPECTED, false,
+	TEXT_MAX_BYTES},
+};
+
+static const struct key_def device_keys[] = {
+    {"name", parse_text, DEV(name), NAME_EXPECTED, true, NAME_MAX_BYTES},
+    {"kind", parse_kind, DEV(kind), KIND_EXPECTED, true, 0},
+    {"group", parse_opt_text, DEV(group), TEXT_EXPECTED, false, TEXT_MAX_BYTES},
+    {"address", parse_address, DEV(address),
+	"an IPv4 address, IPv6 address or host name", false, 0},
+    {"parent", parse_parent, DEV(parent), "a device key", false, 0},
+    {"isp", parse_opt_text, DEV(isp), TEXT_EXPECTED, false, TEXT_MAX_BYTES},
+    {"probes", parse_opt_text, DEV(probes), PROBES_EXPECTED, false,
+	TEXT_MAX_BYTES},
+    {"interval", parse_interval, DEV(interval_ms), INTERVAL_EXPECTED, false, 0},
+    {"timeout", parse_timeout, DEV(timeout_ms), TIMEOUT_EXPECTED, false, 0},
+    {"fail_threshold", parse_threshold, DEV(fail_threshold), THRESHOLD_EXPECTED,
+	false, 0},
+    {"success_threshold", parse_threshold, DEV(success_threshold),
+	THRESHOLD_EXPECTED, false, 0},
+};
+
+static const struct key_def indicator_keys[] = {
+    {"title", parse_text, IND(title), NAME_EXPECTED, true, NAME_MAX_BYTES},
+    {"metric", parse_metric, IND(metric),
+	"one of uptime-group, uptime-device-min, lan-coverage, "
+	"uplink-quality, av-coverage",
+	true, 0},
+    {"scope", parse_opt_text, IND(scope), TEXT_EXPECTED, false, TEXT_MAX_BYTES},
+    {"target", parse_target, IND(target), "a number from 0 to 100", false, 0},
+};
+
+#define KEYS(t) t, sizeof t / sizeof t[0]
+
+static const struct section_def sections[NSECT] = {
+    [SECT_SITE] = {"site", KEYS(site_keys), NULL},
+    [SECT_DAEMON] = {"daemon", KEYS(daemon_keys), NULL},
+    [SECT_WEB] = {"web", KEYS(web_keys), NULL},
+    [SECT_LAN] = {"lan", KEYS(lan_keys), NULL},
+    [SECT_DEFAULTS] = {"defaults", KEYS(defaults_keys), NULL},
+    [SECT_DEVICE] = {"device", KEYS(device_keys), "[device ap-thon-dong]"},
+    [SECT_INDICATOR] = {"indicator", KEYS(indicator_keys),
+	"[indicator uptime-wifi]"},
+};
+
+_Static_assert(sizeof device_keys / sizeof device_keys[0] <= MAX_KEYS,
+    "device_keys outgrew MAX_KEYS");
+_Static_assert(sizeof daemon_keys / sizeof daemon_keys[0] <= MAX_KEYS,
+    "daemon_keys outgrew MAX_KEYS");
+
+static int
+key_index(const struct section_def *sd, const char *name)
+{
+	for (size_t i = 0; i < sd->nkeys; i++)
+		if (strcasecmp(sd->keys[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Parse VALUE for key K into BASE; CTX says where, for the message. */
+static void
+value_apply(struct loader *ld, const struct key_def *k, void *base,
+    const char *value, int file, int line, const char *ctx)
+{
+	if (k->parse(ld, k, (char *)base + k->offset, value) == -1)
+		lerr(ld, file, line, "bad %s '%s' %s: expected %s", k->name,
+		    value, ctx, k->expected);
+}
+
+/* Sections. */
+
+static struct config *
+config_new(void)
+{
+	struct config *cfg = xcalloc(1, sizeof *cfg);
+
+	cfg->daemon.log_level = LOG_INFO;
+	cfg->web.enabled = 1;
+	cfg->web.port = DEFAULT_PORT;
+	cfg->lan.enabled = 1;
+	cfg->defaults.interval_ms = DEFAULT_INTERVAL_MS;
+	cfg->defaults.timeout_ms = DEFAULT_TIMEOUT_MS;
+	cfg->defaults.fail_threshold = DEFAULT_FAIL;
+	cfg->defaults.success_threshold = DEFAULT_SUCCESS;
+	return cfg;
+}
+
+static struct ldev *
+ldev_add(struct loader *ld, const char *key, int file, int line)
+{
+	struct ldev *ldv;
+
+	ld->devs = xreallocarray(ld->devs, ld->ndevs + 1, sizeof *ld->devs);
+	ldv = &ld->devs[ld->ndevs++];
+	memset(ldv, 0, sizeof *ldv);
+	ldv->d.key = xstrdup(key);
+	ldv->d.kind = DEVICE_OTHER;
+	ldv->d.parent_index = -1;
+	/* Unset: inherited from [defaults] once the whole file is read. */
+	ldv->d.interval_ms = -1;
+	ldv->d.timeout_ms = -1;
+	ldv->d.src_file = xstrdup(ld->files[file]);
+	ldv->d.src_line = line;
+	ldv->file = file;
+	return ldv;
+}
+
+static const struct ldev *
+ldev_find(const struct loader *ld, const char *key)
+{
+	for (size_t i = 0; i < ld->ndevs; i++)
+		if (strcmp(ld->devs[i].d.key, key) == 0)
+			return &ld->devs[i];
+	return NULL;
+}
+
+/* "line 12" in the same file, "config/xanet.conf:12" across files. */
+static char *
+where(const struct loader *ld, int first_file, int first_line, int file)
+{
+	if (first_file == file)
+		return xasprintf("line %d", first_line);
+	return xasprintf("%s:%d", ld->files[first_file], first_line);
+}
+
+static void
+section_end(struct loader *ld)
+{
+	const struct section_def *sd;
+	int *lines;
+
+	if (ld->sect < 0)
+		return;
+	sd = &sections[ld->sect];
+	if (ld->sect == SECT_DEVICE)
+		lines = ld->devs[ld->cur].lines;
+	else if (ld->sect == SECT_INDICATOR)
+		lines = ld->inds[ld->cur].lines;
+	else
+		lines = ld->single_keys[ld->sect];
+	for (size_t i = 0; i < sd->nkeys; i++) {
+		if (sd->keys[i].required && lines[i] == 0)
+			lerr(ld, FILE_CONF, ld->sect_line,
+			    "missing required key '%s' in %s", sd->keys[i].name,
+			    ld->sect_title);
+	}
+}
+
+static void
+section_begin(struct loader *ld, char *header)
+{
+	char *type = header, *arg;
+	const struct section_def *sd = NULL;
+	int s;
+
+	section_end(ld);
+	ld->sect = SECT_IGNORE;
+	ld->sect_line = ld->line;
+	free(ld->sect_title);
+	ld->sect_title = NULL;
+
+	str_trim(type);
+	arg = type + strcspn(type, " \t");
+	if (*arg != '\0') {
+		*arg++ = '\0';
+		str_trim(arg);
+	}
+	for (s = 0; s < NSECT; s++) {
+		if (strcasecmp(type, sections[s].name) == 0) {
+			sd = &sections[s];
+			break;
+		}
+	}
+	if (sd == NULL) {
+		const char *names[NSECT], *hint;
+
+		for (int i = 0; i < NSECT; i++)
+			names[i] = sections[i].name;
+		hint = suggest(type, names, NSECT);
+		if (hint != NULL)
+			lerr(ld, FILE_CONF, ld->line,
+			    "unknown section [%s%s%s] (did you mean [%s%s%s]?)",
+			    type, *arg ? " " : "", arg, hint, *arg ? " " : "",
+			    arg);
+		else
+			lerr(ld, FILE_CONF, ld->line,
+			    "unknown section [%s%s%s]", type, *arg ? " " : "",
+			    arg);
+		return;
+	}
+	if (sd->example == NULL) {
+		if (*arg != '\0') {
+			lerr(ld, FILE_CONF, ld->line,
+			    "section [%s] takes no key (found [%s %s])",
+			    sd->name, sd->name, arg);
+			return;
+		}
+		if (ld->single_line[s] != 0) {
+			lerr(ld, FILE_CONF, ld->line,
+			    "duplicate section [%s] (first defined at line %d)",
+			    sd->name, ld->single_line[s]);
+			return;
+		}
+		ld->single_line[s] = ld->line;
+		ld->sect = s;
+		ld->sect_title = xasprintf("[%s]", sd->name);
+		return;
+	}
+	if (*arg == '\0') {
+		lerr(ld, FILE_CONF, ld->line,
+		    "section [%s] needs a key, e.g. %s", sd->name, sd->example);
+		return;
+	}
+	if (!key_valid(arg)) {
+		lerr(ld, FILE_CONF, ld->line,
+		    "invalid %s key '%s': use 1 to 63 letters, digits, '.', "
+		    "'_' or '-'",
+		    sd->name, arg);
+		return;
+	}
+	if (s == SECT_DEVICE) {
+		const struct ldev *first = ldev_find(ld, arg);
+
+		if (first != NULL) {
+			lerr(ld, FILE_CONF, ld->line,
+			    "duplicate device '%s' (first defined at line %d)",
+			    arg, first->d.src_line);
+			return;
+		}
+		ldev_add(ld, arg, FILE_CONF, ld->line);
+		ld->cur = ld->ndevs - 1;
+	} else {
+		struct lind *li;
+
+		for (size_t i = 0; i < ld->ninds; i++) {
+			if (strcmp(ld->inds[i].ind.key, arg) == 0) {
+				lerr(ld, FILE_CONF, ld->line,
+				    "duplicate indicator '%s' (first defined "
+				    "at line %d)",
+				    arg, ld->inds[i].ind.src_line);
+				return;
+			}
+		}
+		ld->inds =
+		    xreallocarray(ld->inds, ld->ninds + 1, sizeof *ld->inds);
+		li = &ld->inds[ld->ninds++];
+		memset(li, 0, sizeof *li);
+		li->ind.key = xstrdup(arg);
+		li->ind.target = -1;
+		li->ind.src_file = xstrdup(ld->files[FILE_CONF]);
+		li->ind.src_line = ld->line;
+		ld->cur = ld->ninds - 1;
+	}
+	ld->sect = s;
+	ld->sect_title = xasprintf("[%s %s]", sd->name, arg);
+}
+
+/* Where a key named NAME belongs, when it is not in the current section. */
+static char *
+key_home(int sect, const char *name)
+{
+	char *out = NULL;
+
+	for (int s = 0; s < NSECT; s++) {
+		char *prev = out;
+
+		if (s == sect || key_index(&sections[s], name) < 0)
+			continue;
+		out = xasprintf("%s%s[%s%s]", prev ? prev : "",
+		    prev ? " or " : "", sections[s].name,
+		    sections[s].example ? " KEY" : "");
+		free(prev);
+	}
+	return out;
+}
+
+static void
+unknown_key(struct loader *ld, const struct section_def *sd, const char *name)
+{
+	const char *names[MAX_KEYS], *hint;
+	char *home;
+
+	for (size_t i = 0; i < sd->nkeys; i++)
+		names[i] = sd->keys[i].name;
+	if ((hint = suggest(name, names, sd->nkeys)) != NULL) {
+		lerr(ld, FILE_CONF, ld->line,
+		    "unknown key '%s' in %s (did you mean '%s'?)", name,
+		    ld->sect_title, hint);
+	} else if ((home = key_home(ld->sect, name)) != NULL) {
+		lerr(ld, FILE_CONF, ld->line,
+		    "unknown key '%s' in %s (it belongs in %s)", name,
+		    ld->sect_title, home);
+		free(home);
+	} else
+		lerr(ld, FILE_CONF, ld->line, "unknown key '%s' in %s", name,
+		    ld->sect_title);
+}
+
+static int
+conf_handler(
+    void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *ld = user;
+	const struct section_def *sd;
+	void *base;
+	int *lines, k;
+	char *ctx, *v;
+	size_t vlen;
+
+	/* The reader tracks sections itself: inih truncates long names. */
+	(void)section;
+	if (name[0] == '\0') {
+		lerr(ld, FILE_CONF, ld->line,
+		    "syntax error: a key name is missing before '='");
+		return 1;
+	}
+	if (ld->sect == SECT_NONE) {
+		lerr(ld, FILE_CONF, ld->line, "key '%s' outside any section",
+		    name);
+		return 1;
+	}
+	if (ld->sect == SECT_IGNORE)
+		return 1;
+	sd = &sections[ld->sect];
+	if (ld->sect == SECT_DEVICE) {
+		base = &ld->devs[ld->cur].d;
+		lines = ld->devs[ld->cur].lines;
+	} else if (ld->sect == SECT_INDICATOR) {
+		base = &ld->inds[ld->cur].ind;
+		lines = ld->inds[ld->cur].lines;
+	} else {
+		base = ld->cfg;
+		lines = ld->single_keys[ld->sect];
+	}
+	if ((k = key_index(sd, name)) < 0) {
+		unknown_key(ld, sd, name);
+		return 1;
+	}
+	if (lines[k] != 0) {
+		lerr(ld, FILE_CONF, ld->line,
+		    "duplicate key '%s' in %s (first set at line %d)",
+		    sd->keys[k].name, ld->sect_title, lines[k]);
+		return 1;
+	}
+	lines[k] = ld->line;
+	/* name = "Nhà văn hóa" reads as people mean it: without the quotes. */
+	v = xstrdup(value);
+	vlen = strlen(v);
+	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+		memmove(v, v + 1, vlen - 2);
+		v[vlen - 2] = '\0';
+	}
+	ctx = xasprintf("in %s", ld->sect_title);
+	value_apply(ld, &sd->keys[k], base, v, FILE_CONF, ld->line, ctx);
+	free(ctx);
+	free(v);
+	return 1;
+}
+
+/*
+ * inih's own scan for a delimiter: it stops at the first of CHARS or at an
+ * inline comment (';' after white space). Mirrored so that the lines we
+ * flag are exactly the ones inih would reject.
+ */
+static const char *
+find_chars_or_comment(const char *s, const char *chars)
+{
+	bool was_space = false;
+
+	while (*s != '\0' && (chars == NULL || strchr(chars, *s) == NULL) &&
+	       !(was_space && *s == ';')) {
+		was_space = *s == ' ' || *s == '\t' || *s == '\r' ||
+			    *s == '\n' || *s == '\v' || *s == '\f';
+		s++;
+	}
+	return s;
+}
+
+static void
+reader_header(struct loader *ld, char *line)
+{
+	const char *end = find_chars_or_comment(line + 1, "]");
+	char *rest, *header;
+
+	if (*end != ']') {
+		section_end(ld);
+		ld->sect = SECT_IGNORE;
+		lerr(ld, FILE_CONF, ld->line,
+		    "syntax error: '[' without a closing ']'");
+		return;
+	}
+	rest = str_trim(xstrdup(end + 1));
+	if (rest[0] != '\0' && rest[0] != ';' && rest[0] != '#') {
+		section_end(ld);
+		ld->sect = SECT_IGNORE;
+		lerr(ld, FILE_CONF, ld->line,
+		    "syntax error: text after ']': '%s'", rest);
+		free(rest);
+		return;
+	}
+	free(rest);
+	header = xmalloc((size_t)(end - line));
+	memcpy(header, line + 1, (size_t)(end - line - 1));
+	header[end - line - 1] = '\0';
+	section_begin(ld, header);
+	free(header);
+}
+
+/*
+ * An ini_reader: hands inih one physical line at a time, trimmed, or an
+ * empty line in place of one already reported as wrong.
+ */
+static char *
+conf_reader(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	const char *start, *nl;
+	size_t n, limit = num > 3 ? (size_t)num - 3 : 0;
+	char *line;
+
+	if (ld->pos >= ld->len || num < 2)
+		return NULL;
+	start = ld->data + ld->pos;
+	nl = memchr(start, '\n', ld->len - ld->pos);
+	n = nl != NULL ? (size_t)(nl - start) : ld->len - ld->pos;
+	ld->pos += n + (nl != NULL);
+	ld->line++;
+	if (n > 0 && start[n - 1] == '\r')
+		n--;
+	if (ld->line == 1 && n >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
+		start += 3;
+		n -= 3;
+	}
+	str[0] = '\n';
+	str[1] = '\0';
+	if (memchr(start, '\0', n) != NULL) {
+		lerr(ld, FILE_CONF, ld->line, "the line contains a NUL byte");
+		return str;
+	}
+	/* inih needs room for "\r\n\0"; it would split a longer line. */
+	if (n > limit) {
+		lerr(ld, FILE_CONF, ld->line,
+		    "line is too long (%zu bytes; at most %zu)", n, limit);
+		return str;
+	}
+	if (!utf8_valid(start, n)) {
+		lerr(ld, FILE_CONF, ld->line,
+		    "not valid UTF-8 text: save the file as UTF-8");
+		return str;
+	}
+	line = xmalloc(n + 1);
+	memcpy(line, start, n);
+	line[n] = '\0';
+	str_trim(line);
+	if (line[0] == '[')
+		reader_header(ld, line);
+	else if (line[0] != '\0' && line[0] != ';' && line[0] != '#') {
+		const char *end = find_chars_or_comment(line, "=:");
+
+		if (*end != '=' && *end != ':') {
+			lerr(ld, FILE_CONF, ld->line,
+			    "syntax error: expected 'key = value', '[section]' "
+			    "or a comment");
+			free(line);
+			return str;
+		}
+	}
+	snprintf(str, (size_t)num, "%s\n", line);
+	free(line);
+	return str;
+}
+
+/* Files. */
+
+/* Read PATH whole, at most MAX bytes; errors go to ld under FILE. */
+static char *
+file_read(
+    struct loader *ld, int file, const char *path, size_t max, size_t *lenp)
+{
+	FILE *fp;
+	char *buf;
+	size_t len = 0, cap = 4096;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		lerr(ld, file, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	buf = xmalloc(cap);
+	for (;;) {
+		size_t n;
+
+		if (len == cap) {
+			cap *= 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = fread(buf + len, 1, cap - len, fp);
+		len += n;
+		if (n == 0)
+			break;
+		if (len > max)
+			break;
+	}
+	if (ferror(fp)) {
+		lerr(ld, file, 0, "cannot read: %s", strerror(errno));
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	if (len > max) {
+		lerr(ld, file, 0, "too large: over %zu bytes", max);
+		free(buf);
+		return NULL;
+	}
+	*lenp = len;
+	return buf;
+}
+
+/* DIR of PATH with its slash ("config/"), or "" for a bare file name. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+	char *dir = xmalloc(n + 1);
+
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return dir;
+}
+
+/* The inventory CSV. */
+
+static void
+inv_error(void *arg, int line, const char *msg)
+{
+	struct loader *ld = arg;
+
+	lerr(ld, FILE_INV, line, "%s", msg);
+}
+
+static void
+inventory_load(struct loader *ld, const char *data, size_t len)
+{
+	const struct section_def *sd = &sections[SECT_DEVICE];
+	struct inventory *inv = inventory_parse(data, len, inv_error, ld);
+	size_t ncol = inventory_ncolumns(inv);
+	int hline = inventory_header_line(inv);
+	int map[INVENTORY_MAX_COLUMNS];
+	int key_col = -1, have[MAX_KEYS] = {0};
+	bool missing[MAX_KEYS] = {false};
+
+	for (size_t c = 0; c < ncol; c++) {
+		const char *col = inventory_column(inv, c);
+		const char *names[MAX_KEYS + 1], *hint;
+
+		map[c] = -1;
+		if (col[0] == '\0')
+			continue;
+		if (strcmp(col, "key") == 0) {
+			key_col = (int)c;
+			continue;
+		}
+		if ((map[c] = key_index(sd, col)) >= 0) {
+			have[map[c]] = 1;
+			continue;
+		}
+		names[0] = "key";
+		for (size_t i = 0; i < sd->nkeys; i++)
+			names[i + 1] = sd->keys[i].name;
+		if ((hint = suggest(col, names, sd->nkeys + 1)) != NULL)
+			lerr(ld, FILE_INV, hline,
+			    "unknown column '%s' (did you mean '%s'?)", col,
+			    hint);
+		else {
+			char *list = xstrdup("key");
+
+			for (size_t i = 0; i < sd->nkeys; i++) {
+				char *l =
+				    xasprintf("%s, %s", list, sd->keys[i].name);
+
+				free(list);
+				list = l;
+			}
+			lerr(ld, FILE_INV, hline,
+			    "unknown column '%s' (columns: %s)", col, list);
+			free(list);
+		}
+	}
+	if (hline > 0 && key_col < 0)
+		lerr(ld, FILE_INV, hline,
+		    "missing column 'key' in the header row");
+	for (size_t i = 0; i < sd->nkeys; i++) {
+		if (hline > 0 && sd->keys[i].required && !have[i]) {
+			lerr(ld, FILE_INV, hline,
+			    "missing column '%s' in the header row",
+			    sd->keys[i].name);
+			missing[i] = true;
+		}
+	}
+	for (size_t r = 0; r < inventory_nrows(inv) && key_col >= 0; r++) {
+		int line = inventory_row_line(inv, r);
+		const char *key = inventory_cell(inv, r, (size_t)key_col);
+		const struct ldev *first;
+		struct ldev *ldv;
+		char *ctx;
+
+		if (key[0] == '\0') {
+			lerr(ld, FILE_INV, line,
+			    "missing device key (column 'key')");
+			continue;
+		}
+		if (!key_valid(key)) {
+			lerr(ld, FILE_INV, line,
+			    "invalid device key '%s': use 1 to 63 letters, "
+			    "digits, '.', '_' or '-'",
+			    key);
+			continue;
+		}
+		if ((first = ldev_find(ld, key)) != NULL) {
+			char *w =
+			    where(ld, first->file, first->d.src_line, FILE_INV);
+
+			lerr(ld, FILE_INV, line,
+			    "duplicate device '%s' (first defined at %s)", key,
+			    w);
+			free(w);
+			continue;
+		}
+		ldv = ldev_add(ld, key, FILE_INV, line);
+		ctx = xasprintf("for device '%s'", key);
+		for (size_t c = 0; c < ncol; c++) {
+			const char *v = inventory_cell(inv, r, c);
+
+			if (map[c] < 0 || v[0] == '\0')
+				continue;
+			ldv->lines[map[c]] = line;
+			value_apply(ld, &sd->keys[map[c]], &ldv->d, v, FILE_INV,
+			    line, ctx);
+		}
+		free(ctx);
+		for (size_t i = 0; i < sd->nkeys; i++) {
+			if (sd->keys[i].required && !missing[i] &&
+			    ldv->lines[i] == 0)
+				lerr(ld, FILE_INV, line,
+				    "missing required value '%s' for device "
+				    "'%s'",
+				    sd->keys[i].name, key);
+		}
+	}
+	inventory_free(inv);
+}
+
+/* Checks that need the whole configuration. */
+
+static char *
+dev_ctx(const struct ldev *ldv)
+{
+	if (ldv->file == FILE_INV)
+		return xasprintf("for device '%s'", ldv->d.key);
+	return xasprintf("in [device %s]", ldv->d.key);
+}
+
+static void
+timeout_check(struct loader *ld, int file, int iv_line, int to_line,
+    int64_t interval_ms, int64_t timeout_ms, const char *ctx)
+{
+	char iv[32], to[32];
+
+	if (timeout_ms < interval_ms)
+		return;
+	duration_format(interval_ms, iv, sizeof iv);
+	duration_format(timeout_ms, to, sizeof to);
+	lerr(ld, file, to_line > 0 ? to_line : iv_line,
+	    "timeout %s must be shorter than interval %s %s", to, iv, ctx);
+}
+
+static void
+devices_inherit(struct loader *ld)
+{
+	const struct section_def *sd = &sections[SECT_DEVICE];
+	const struct config *cfg = ld->cfg;
+	int iv = key_index(sd, "interval"), to = key_index(sd, "timeout");
+
+	for (size_t i = 0; i < ld->ndevs; i++) {
+		struct ldev *ldv = &ld->devs[i];
+		struct config_device *d = &ldv->d;
+		char *ctx;
+
+		if (d->interval_ms < 0)
+			d->interval_ms = cfg->defaults.interval_ms;
+		if (d->timeout_ms < 0)
+			d->timeout_ms = cfg->defaults.timeout_ms;
+		if (d->fail_threshold == 0)
+			d->fail_threshold = cfg->defaults.fail_threshold;
+		if (d->success_threshold == 0)
+			d->success_threshold = cfg->defaults.success_threshold;
+		if (d->probes == NULL)
+			d->probes = xstrdup(cfg->defaults.probes);
+		/* Only the device's own keys: [defaults] is checked apart. */
+		if (ldv->lines[iv] == 0 && ldv->lines[to] == 0)
+			continue;
+		ctx = dev_ctx(ldv);
+		timeout_check(ld, ldv->file, ldv->lines[iv], ldv->lines[to],
+		    d->interval_ms, d->timeout_ms, ctx);
+		free(ctx);
+	}
+}
+
+static void
+parents_resolve(struct loader *ld)
+{
+	int pk = key_index(&sections[SECT_DEVICE], "parent");
+	const char **keys = xcalloc(ld->ndevs, sizeof *keys);
+
+	for (size_t i = 0; i < ld->ndevs; i++)
+		keys[i] = ld->devs[i].d.key;
+	for (size_t i = 0; i < ld->ndevs; i++) {
+		struct ldev *ldv = &ld->devs[i];
+		struct config_device *d = &ldv->d;
+		const char *hint;
+		const struct ldev *p;
+
+		if (d->parent == NULL)
+			continue;
+		if (strcmp(d->parent, d->key) == 0) {
+			lerr(ld, ldv->file, ldv->lines[pk],
+			    "device '%s' is its own parent", d->key);
+			continue;
+		}
+		if ((p = ldev_find(ld, d->parent)) != NULL) {
+			d->parent_index = (int)(p - ld->devs);
+			continue;
+		}
+		/* Never suggest the device itself. */
+		keys[i] = NULL;
+		hint = suggest(d->parent, keys, ld->ndevs);
+		keys[i] = d->key;
+		if (hint != NULL)
+			lerr(ld, ldv->file, ldv->lines[pk],
+			    "unknown parent '%s' for device '%s' (did you mean "
+			    "'%s'?)",
+			    d->parent, d->key, hint);
+		else
+			lerr(ld, ldv->file, ldv->lines[pk],
+			    "unknown parent '%s' for device '%s'", d->parent,
+			    d->key);
+	}
+	free(keys);
+}
+
+/* A cycle would make every device in it wait on another to be "up". */
+static void
+parents_cycles(struct loader *ld)
+{
+	int pk = key_index(&sections[SECT_DEVICE], "parent");
+	unsigned char *color = xcalloc(ld->ndevs, 1);
+
+	for (size_t i = 0; i < ld->ndevs; i++) {
+		int j = (int)i, k;
+
+		/* 1: on the walk from i; 2: known to reach a root or cycle. */
+		while (j >= 0 && color[j] == 0) {
+			color[j] = 1;
+			j = ld->devs[j].d.parent_index;
+		}
+		if (j >= 0 && color[j] == 1) {
+			int first = j;
+			char *msg, *m;
+
+			for (k = ld->devs[j].d.parent_index; k != j;
+			     k = ld->devs[k].d.parent_index)
+				if (k < first)
+					first = k;
+			msg = xstrdup(ld->devs[first].d.key);
+			k = first;
+			do {
+				k = ld->devs[k].d.parent_index;
+				m = xasprintf(
+				    "%s -> %s", msg, ld->devs[k].d.key);
+				free(msg);
+				msg = m;
+			} while (k != first);
+			lerr(ld, ld->devs[first].file,
+			    ld->devs[first].lines[pk], "parent cycle: %s", msg);
+			free(msg);
+		}
+		for (k = (int)i; k >= 0 && color[k] == 1;
+		     k = ld->devs[k].d.parent_index)
+			color[k] = 2;
+	}
+	free(color);
+}
+
+/*
+ * Root gets the system defaults, and so does the daemon user itself
+ * (USER, or "xanet"): xanetd rereads its config on SIGHUP after dropping
+ * to that user, and its paths must not move under it.
+ */
+static bool
+system_instance(const char *user)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (geteuid() == 0)
+		return true;
+	/* A reload may run beside the web thread: the reentrant lookup. */
+	if (getpwnam_r(user != NULL ? user : "xanet", &pw, buf, sizeof buf,
+		&res) != 0 ||
+	    res == NULL)
+		return false;
+	return pw.pw_uid == geteuid();
+}
+
+/*
+ * Where state goes when [daemon] state_dir is absent: the system's state
+ * directory for the daemon, the XDG one for a user trying xanet out.
+ */
+static char *
+state_dir_default(bool system)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (system)
+		return xstrdup(XANET_STATEDIR);
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/xanet", xdg);
+	if ((home == NULL || home[0] != '/') &&
+	    getpwuid_r(geteuid(), &pw, buf, sizeof buf, &res) == 0 &&
+	    res != NULL)
+		home = pw.pw_dir;
+	if (home == NULL || home[0] != '/')
+		return NULL;
+	return xasprintf("%s/.local/state/xanet", home);
+}
+
+/* PATH as it is, if absolute; else under DIR, made absolute from the cwd. */
+static char *
+path_resolve(const char *dir, const char *path)
+{
+	char *joined, cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	joined = xasprintf("%s%s", dir, path);
+	if (joined[0] != '/' && getcwd(cwd, sizeof cwd) != NULL) {
+		char *abs =
+		    xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", joined);
+
+		free(joined);
+		return abs;
+	}
+	return joined;
+}
+
+static void
+state_paths(struct loader *ld, const char *dir)
+{
+	struct config *cfg = ld->cfg;
+	int *lines = ld->single_keys[SECT_DAEMON];
+	const struct section_def *sd = &sections[SECT_DAEMON];
+	int sdl = lines[key_index(sd, "state_dir")];
+	int sockl = lines[key_index(sd, "control_socket")];
+	struct {
+		char **field;
+		const char *def;
+	} files[] = {
+	    {&cfg->daemon.database, "xanet.db"},
+	    {&cfg->daemon.control_socket, "xanetd.sock"},
+	    {&cfg->daemon.alert_log, "alerts.log"},
+	};
+	bool system = system_instance(cfg->daemon.user);
+	char *p;
+
+	if (cfg->daemon.state_dir != NULL) {
+		p = path_resolve(dir, cfg->daemon.state_dir);
+		free(cfg->daemon.state_dir);
+		cfg->daemon.state_dir = p;
+	} else if ((cfg->daemon.state_dir = state_dir_default(system)) ==
+		   NULL) {
+		lerr(ld, FILE_CONF, 0,
+		    "cannot choose a state directory: HOME is not set; set "
+		    "state_dir in [daemon]");
+		return;
+	}
+	if (cfg->daemon.user == NULL && system)
+		cfg->daemon.user = xstrdup("xanet");
+	/* Files named without a directory live in the state directory. */
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (*files[i].field == NULL)
+			p = xasprintf(
+			    "%s/%s", cfg->daemon.state_dir, files[i].def);
+		else if ((*files[i].field)[0] != '/')
+			p = xasprintf(
+			    "%s/%s", cfg->daemon.state_dir, *files[i].field);
+		else
+			continue;
+		free(*files[i].field);
+		*files[i].field = p;
+	}
+	if (strlen(cfg->daemon.control_socket) >= SUN_PATH_MAX)
+		lerr(ld, FILE_CONF, sockl ? sockl : sdl,
+		    "control socket path is too long (%zu bytes; at most %zu): "
+		    "%s",
+		    strlen(cfg->daemon.control_socket), SUN_PATH_MAX - 1,
+		    cfg->daemon.control_socket);
+}
+
+static void
+defaults_fill(struct config *cfg)
+{
+	if (cfg->site.timezone == NULL)
+		cfg->site.timezone = xstrdup(XANET_DEFAULT_TZ);
+	if (cfg->site.lang == NULL)
+		cfg->site.lang = xstrdup("vi");
+	if (cfg->web.listen == NULL)
+		cfg->web.listen = xstrdup("127.0.0.1");
+	if (cfg->defaults.probes == NULL)
+		cfg->defaults.probes = xstrdup(DEFAULT_PROBES);
+}
+
+static void
+device_free(struct config_device *d)
+{
+	free(d->key);
+	free(d->name);
+	free(d->group);
+	free(d->address);
+	free(d->parent);
+	free(d->isp);
+	free(d->probes);
+	free(d->src_file);
+}
+
+static void
+indicator_free(struct config_indicator *ind)
+{
+	free(ind->key);
+	free(ind->title);
+	free(ind->metric);
+	free(ind->scope);
+	free(ind->src_file);
+}
+
+/* Hand the devices and indicators over to the config, or free them. */
+static void
+loader_finish(struct loader *ld, bool keep)
+{
+	struct config *cfg = ld->cfg;
+
+	if (keep) {
+		cfg->devices = xcalloc(ld->ndevs, sizeof *cfg->devices);
+		for (size_t i = 0; i < ld->ndevs; i++)
+			cfg->devices[cfg->ndevices++] = ld->devs[i].d;
+		cfg->indicators = xcalloc(ld->ninds, sizeof *cfg->indicators);
+		for (size_t i = 0; i < ld->ninds; i++)
+			cfg->indicators[cfg->nindicators++] = ld->inds[i].ind;
+	} else {
+		for (size_t i = 0; i < ld->ndevs; i++)
+			device_free(&ld->devs[i].d);
+		for (size_t i = 0; i < ld->ninds; i++)
+			indicator_free(&ld->inds[i].ind);
+	}
+	free(ld->devs);
+	free(ld->inds);
+	free(ld->sect_title);
+	for (size_t i = 0; i < ld->nerrs; i++)
+		free(ld->errs[i].msg);
+}
+
+/*
+ * The whole load. With PATHS_ONLY, a configuration with errors elsewhere
+ * is still returned, devices dropped, for the files it names.
+ */
+static struct config *
+config_load_mode(const char *path, bool paths_only, char *err, size_t errlen)
+{
+	struct loader ld = {0};
+	struct config *cfg;
+	crypto_hash_sha256_state sha;
+	char *data, *inv_data = NULL, *dir;
+	size_t len, inv_len = 0;
+	const struct section_def *dsd = &sections[SECT_DEFAULTS];
+	int *dlines = ld.single_keys[SECT_DEFAULTS];
+	int rc;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	ld.files[FILE_CONF] = path;
+	ld.files[FILE_INV] = path;
+	if ((data = file_read(&ld, FILE_CONF, path, CONFIG_MAX_BYTES, &len)) ==
+	    NULL) {
+		lerr_format(&ld, err, errlen);
+		loader_finish(&ld, false);
+		return NULL;
+	}
+	cfg = ld.cfg = config_new();
+	cfg->path = xstrdup(path);
+	ld.data = data;
+	ld.len = len;
+	ld.sect = SECT_NONE;
+	rc = ini_parse_stream(conf_reader, &ld, conf_handler, &ld);
+	section_end(&ld);
+	/* The reader rejects what inih would; this is the safety net. */
+	if (rc > 0 && !lerr_any(&ld))
+		lerr(&ld, FILE_CONF, rc, "syntax error");
+	else if (rc < 0)
+		lerr(&ld, FILE_CONF, 0, "cannot parse (inih error %d)", rc);
+	if (ld.single_line[SECT_SITE] == 0)
+		lerr(&ld, FILE_CONF, 0,
+		    "missing section [site]: it needs at least 'name = ...'");
+	defaults_fill(cfg);
+	timeout_check(&ld, FILE_CONF, dlines[key_index(dsd, "interval")],
+	    dlines[key_index(dsd, "timeout")], cfg->defaults.interval_ms,
+	    cfg->defaults.timeout_ms, "in [defaults]");
+
+	dir = dir_of(path);
+	if (cfg->daemon.inventory != NULL) {
+		char *inv_path =
+		    cfg->daemon.inventory[0] == '/'
+			? xstrdup(cfg->daemon.inventory)
+			: xasprintf("%s%s", dir, cfg->daemon.inventory);
+
+		free(cfg->daemon.inventory);
+		cfg->daemon.inventory = inv_path;
+		ld.files[FILE_INV] = inv_path;
+		inv_data =
+		    file_read(&ld, FILE_INV, inv_path, INV_MAX_BYTES, &inv_len);
+		if (inv_data != NULL)
+			inventory_load(&ld, inv_data, inv_len);
+	}
+	devices_inherit(&ld);
+	parents_resolve(&ld);
+	parents_cycles(&ld);
+	state_paths(&ld, dir);
+	free(dir);
+
+	crypto_hash_sha256_init(&sha);
+	crypto_hash_sha256_update(&sha, (const unsigned char *)data, len);
+	if (inv_data != NULL)
+		crypto_hash_sha256_update(
+		    &sha, (const unsigned char *)inv_data, inv_len);
+	crypto_hash_sha256_final(&sha, cfg->hash);
+	free(data);
+	free(inv_data);
+
+	if (lerr_any(&ld)) {
+		lerr_format(&ld, err, errlen);
+		loader_finish(&ld, false);
+		if (paths_only && cfg->daemon.state_dir != NULL)
+			return cfg;
+		config_free(cfg);
+		return NULL;
+	}
+	loader_finish(&ld, true);
+	return cfg;
+}
+
+struct config *
+config_load(const char *path, char *err, size_t errlen)
+{
+	return config_load_mode(path, false, err, errlen);
+}
+
+struct config *
+config_load_paths(const char *path, char *err, size_t errlen)
+{
+	return config_load_mode(path, true, err, errlen);
+}
+
+/* The embedded default. */
+
+static void
+dev_push(struct config *cfg, const char *key, const char *name,
+    enum device_kind kind, const char *address, const char *parent)
+{
+	struct config_device *d;
+
+	cfg->devices = xreallocarray(
+	    cfg->devices, cfg->ndevices + 1, sizeof *cfg->devices);
+	d = &cfg->devices[cfg->ndevices++];
+	memset(d, 0, sizeof *d);
+	d->key = xstrdup(key);
+	d->name = xstrdup(name);
+	d->kind = kind;
+	d->address = xstrdup(address);
+	d->parent = parent != NULL ? xstrdup(parent) : NULL;
+	d->parent_index = -1;
+	if (parent != NULL) {
+		for (size_t i = 0; i + 1 < cfg->ndevices; i++)
+			if (strcmp(cfg->devices[i].key, parent) == 0)
+				d->parent_index = (int)i;
+	}
+	d->probes = xstrdup(cfg->defaults.probes);
+	d->interval_ms = cfg->defaults.interval_ms;
+	d->timeout_ms = cfg->defaults.timeout_ms;
+	d->fail_threshold = cfg->defaults.fail_threshold;
+	d->success_threshold = cfg->defaults.success_threshold;
+}
+
+static bool
+is_loopback(const char *addr)
+{
+	return str_has_prefix(addr, "127.") || strcmp(addr, "::1") == 0;
+}
+
+/*
+ * The default as INI text: what the hash covers, so that two hosts with
+ * the same gateway and servers run "the same configuration".
+ */
+static char *
+canonical_text(const struct config *cfg)
+{
+	char *buf = NULL, iv[32], to[32];
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (fp == NULL)
+		fatal("out of memory (open_memstream)");
+	duration_format(cfg->defaults.interval_ms, iv, sizeof iv);
+	duration_format(cfg->defaults.timeout_ms, to, sizeof to);
+	fprintf(fp, "[site]\nname = %s\ntimezone = %s\nlang = %s\n",
+	    cfg->site.name, cfg->site.timezone, cfg->site.lang);
+	fprintf(fp, "[web]\nenabled = %s\nlisten = %s\nport = %d\n",
+	    cfg->web.enabled ? "yes" : "no", cfg->web.listen, cfg->web.port);
+	fprintf(fp, "[lan]\nenabled = %s\ninterfaces = ",
+	    cfg->lan.enabled ? "yes" : "no");
+	for (size_t i = 0; i < cfg->lan.ninterfaces; i++)
+		fprintf(fp, "%s%s", i ? ", " : "", cfg->lan.interfaces[i]);
+	fprintf(fp,
+	    "\n[defaults]\ninterval = %s\ntimeout = %s\nfail_threshold = %d\n"
+	    "success_threshold = %d\nprobes = %s\n",
+	    iv, to, cfg->defaults.fail_threshold,
+	    cfg->defaults.success_threshold, cfg->defaults.probes);
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		const struct config_device *d = &cfg->devices[i];
+
+		fprintf(fp, "[device %s]\nname = %s\nkind = %s\naddress = %s\n",
+		    d->key, d->name, device_kind_name(d->kind), d->address);
+		if (d->parent != NULL)
+			fprintf(fp, "parent = %s\n", d->parent);
+	}
+	if (fclose(fp) != 0)
+		fatal("out of memory (open_memstream)");
+	return buf;
+}
+
+struct config *
+config_default_sys(const struct config_sys *sys, char *err, size_t errlen)
+{
+	struct loader ld = {0};
+	struct config *cfg = config_new();
+	struct sysnet_route rt;
+	struct sysnet_resolvers res;
+	char host[256], why[256], *text;
+	bool gateway;
+	size_t ndns = 0;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	ld.cfg = cfg;
+	ld.files[FILE_CONF] = ld.files[FILE_INV] = "(embedded default)";
+	if (sys->hostname != NULL)
+		str_copy(host, sys->hostname, sizeof host);
+	else if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+		str_copy(host, "xanet", sizeof host);
+	host[sizeof host - 1] = '\0';
+	cfg->site.name = xstrdup(host);
+	defaults_fill(cfg);
+
+	dev_push(cfg, "this-host", "Máy chủ xanet", DEVICE_SERVER, "127.0.0.1",
+	    NULL);
+	memset(&rt, 0, sizeof rt);
+	if (sys->proc_route != NULL &&
+	    sysnet_default_route(sys->proc_route, &rt, why, sizeof why) == 0) {
+		cfg->lan.interfaces = xcalloc(1, sizeof *cfg->lan.interfaces);
+		cfg->lan.interfaces[0] = xstrdup(rt.ifname);
+		cfg->lan.ninterfaces = 1;
+	} else if (sys->proc_route != NULL)
+		log_info("embedded default: %s", why);
+	gateway = rt.gateway[0] != '\0';
+	if (gateway)
+		dev_push(cfg, "gateway", "Cổng mặc định", DEVICE_ROUTER,
+		    rt.gateway, NULL);
+	if (sys->resolv_conf != NULL &&
+	    sysnet_resolvers(sys->resolv_conf, sys->resolved_conf, &res, why,
+		sizeof why) == 0) {
+		for (size_t i = 0; i < res.n; i++) {
+			char key[32], name[64];
+			const char *parent = NULL;
+
+			/* The router that also answers DNS is one device. */
+			if (gateway && strcmp(res.addr[i], rt.gateway) == 0)
+				continue;
+			if (is_loopback(res.addr[i]))
+				parent = "this-host";
+			else if (gateway)
+				parent = "gateway";
+			ndns++;
+			snprintf(key, sizeof key, "dns-%zu", ndns);
+			snprintf(name, sizeof name, "Máy chủ DNS %zu", ndns);
+			dev_push(
+			    cfg, key, name, DEVICE_SERVER, res.addr[i], parent);
+		}
+	} else if (sys->resolv_conf != NULL)
+		log_info("embedded default: %s", why);
+
+	state_paths(&ld, "");
+	text = canonical_text(cfg);
+	crypto_hash_sha256(
+	    cfg->hash, (const unsigned char *)text, strlen(text));
+	free(text);
+	if (lerr_any(&ld)) {
+		lerr_format(&ld, err, errlen);
+		loader_finish(&ld, false);
+		config_free(cfg);
+		return NULL;
+	}
+	loader_finish(&ld, false);
+	return cfg;
+}
+
+struct config *
+config_default(char *err, size_t errlen)
+{
+	const struct config_sys sys = {
+	    .proc_route = SYSNET_PROC_ROUTE,
+	    .resolv_conf = SYSNET_RESOLV_CONF,
+	    .resolved_conf = SYSNET_RESOLVED_CONF,
+	    .hostname = NULL,
+	};
+
+	return config_default_sys(&sys, err, errlen);
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	free(cfg->site.name);
+	free(cfg->site.province);
+	free(cfg->site.timezone);
+	free(cfg->site.lang);
+	free(cfg->daemon.state_dir);
+	free(cfg->daemon.database);
+	free(cfg->daemon.control_socket);
+	free(cfg->daemon.alert_log);
+	free(cfg->daemon.user);
+	free(cfg->daemon.inventory);
+	free(cfg->web.listen);
+	for (size_t i = 0; i < cfg->lan.ninterfaces; i++)
+		free(cfg->lan.interfaces[i]);
+	free(cfg->lan.interfaces);
+	free(cfg->defaults.probes);
+	for (size_t i = 0; i < cfg->ndevices; i++)
+		device_free(&cfg->devices[i]);
+	free(cfg->devices);
+	for (size_t i = 0; i < cfg->nindicators; i++)
+		indicator_free(&cfg->indicators[i]);
+	free(cfg->indicators);
+	free(cfg);
+}
+
+/* The summary. */
+
+static void
+cell_print(FILE *fp, const char *s, size_t width, bool last)
+{
+	const char *v = s != NULL && s[0] != '\0' ? s : "-";
+
+	fputs(v, fp);
+	if (last)
+		return;
+	for (size_t w = utf8_width(v); w < width + 2; w++)
+		fputc(' ', fp);
+}
+
+#define NCOLS 7
+
+void
+config_print_summary(const struct config *cfg, FILE *fp)
+{
+	static const char *const heads[NCOLS] = {
+	    "KEY", "KIND", "GROUP", "ADDRESS", "PARENT", "PROBES", "INTERVAL"};
+	size_t width[NCOLS];
+	char hex[65], iv[32], to[32];
+
+	config_hash_hex(cfg, hex);
+	fprintf(fp, "config:     %s\n",
+	    cfg->path != NULL ? cfg->path : "(embedded default)");
+	fprintf(fp, "hash:       %s\n", hex);
+	fprintf(fp, "site:       %s", cfg->site.name);
+	if (cfg->site.province != NULL)
+		fprintf(fp, ", %s", cfg->site.province);
+	fprintf(fp, " (%s, %s)\n", cfg->site.timezone, cfg->site.lang);
+	fprintf(fp, "database:   %s\n", cfg->daemon.database);
+	fprintf(fp, "socket:     %s\n", cfg->daemon.control_socket);
+	fprintf(fp, "alert log:  %s\n", cfg->daemon.alert_log);
+	if (cfg->daemon.inventory != NULL)
+		fprintf(fp, "inventory:  %s\n", cfg->daemon.inventory);
+	if (!cfg->web.enabled)
+		fprintf(fp, "web:        off\n");
+	else if (strchr(cfg->web.listen, ':') != NULL)
+		fprintf(fp, "web:        http://[%s]:%d/\n", cfg->web.listen,
+		    cfg->web.port);
+	else
+		fprintf(fp, "web:        http://%s:%d/\n", cfg->web.listen,
+		    cfg->web.port);
+	if (!cfg->lan.enabled)
+		fprintf(fp, "lan:        off\n");
+	else if (cfg->lan.ninterfaces == 0)
+		fprintf(fp, "lan:        on, the default-route interface\n");
+	else {
+		fprintf(fp, "lan:        on, ");
+		for (size_t i = 0; i < cfg->lan.ninterfaces; i++)
+			fprintf(
+			    fp, "%s%s", i ? ", " : "", cfg->lan.interfaces[i]);
+		fputc('\n', fp);
+	}
+	duration_format(cfg->defaults.interval_ms, iv, sizeof iv);
+	duration_format(cfg->defaults.timeout_ms, to, sizeof to);
+	fprintf(fp,
+	    "defaults:   interval %s, timeout %s, fail %d, success %d, "
+	    "probes %s\n",
+	    iv, to, cfg->defaults.fail_threshold,
+	    cfg->defaults.success_threshold, cfg->defaults.probes);
+	fprintf(fp, "devices:    %zu\n", cfg->ndevices);
+	for (size_t c = 0; c < NCOLS; c++)
+		width[c] = strlen(heads[c]);
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		const struct config_device *d = &cfg->devices[i];
+		const char *v[NCOLS] = {d->key, device_kind_name(d->kind),
+		    d->group, d->address, d->parent, d->probes, NULL};
+
+		duration_format(d->interval_ms, iv, sizeof iv);
+		v[6] = iv;
+		for (size_t c = 0; c < NCOLS; c++) {
+			size_t w =
+			    utf8_width(v[c] != NULL && v[c][0] ? v[c] : "-");
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	if (cfg->ndevices > 0) {
+		fputs("  ", fp);
+		for (size_t c = 0; c < NCOLS; c++)
+			cell_print(fp, heads[c], width[c], c == NCOLS - 1);
+		fputc('\n', fp);
+	}
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		const struct config_device *d = &cfg->devices[i];
+		const char *v[NCOLS] = {d->key, device_kind_name(d->kind),
+		    d->group, d->address, d->parent, d->probes, NULL};
+
+		duration_format(d->interval_ms, iv, sizeof iv);
+		v[6] = iv;
+		fputs("  ", fp);
+		for (size_t c = 0; c < NCOLS; c++)
+			cell_print(fp, v[c], width[c], c == NCOLS - 1);
+		fputc('\n', fp);
+	}
+	if (cfg->nindicators > 0)
+		fprintf(fp, "indicators: %zu\n", cfg->nindicators);
+	for (size_t i = 0; i < cfg->nindicators; i++) {
+		const struct config_indicator *ind = &cfg->indicators[i];
+
+		fprintf(fp, "  %s: %s (%s", ind->key, ind->title, ind->metric);
+		if (ind->scope != NULL)
+			fprintf(fp, ", scope %s", ind->scope);
+		if (ind->target >= 0)
+			fprintf(fp, ", target %g%%", ind->target);
+		fprintf(fp, ")\n");
+	}
+}
+
+void
+config_hash_hex(const struct config *cfg, char *out)
+{
+	hex_encode(cfg->hash, sizeof cfg->hash, out);
+}
+
+const struct config_device *
+config_device_find(const struct config *cfg, const char *key)
+{
+	for (size_t i = 0; i < cfg->ndevices; i++)
+		if (strcmp(cfg->devices[i].key, key) == 0)
+			return &cfg->devices[i];
+	return NULL;
+}

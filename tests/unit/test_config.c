@@ -1,0 +1,746 @@
+/* test_config.c - unit tests of config_load(): every error message, the example config. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "common/config.h"
+#include "common/util.h"
+
+/* Tests run inside a fresh directory, so that paths in messages are short. */
+static char tmpdir[] = "/tmp/xanet-config-XXXXXX";
+
+static const char *const scratch_files[] = {
+    "t.conf", "devices.csv", "long.conf", "many.conf", "big.conf"};
+
+static int
+group_setup(void **state)
+{
+	if (mkdtemp(tmpdir) == NULL || chdir(tmpdir) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	for (size_t i = 0; i < sizeof scratch_files / sizeof scratch_files[0];
+	     i++)
+		unlink(scratch_files[i]);
+	if (chdir("/") != 0)
+		return -1;
+	return rmdir(tmpdir);
+}
+
+static void
+write_file(const char *name, const char *text)
+{
+	FILE *fp = fopen(name, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Load TEXT as t.conf; returns the config, or NULL with ERR filled. */
+static struct config *
+load_text(const char *text, char *err, size_t errlen)
+{
+	write_file("t.conf", text);
+	return config_load("t.conf", err, errlen);
+}
+
+#define SITE           "[site]\nname = Xã Tân Phú\n"
+#define DEV(key, kind) "[device " key "]\nname = " key "\nkind = " kind "\n"
+
+struct bad_case {
+	const char *name;
+	const char *text;
+	const char *err;
+};
+
+static const struct bad_case bad_cases[] = {
+    {"unknown section, close to [lan]", SITE "[lann]\nenabled = yes\n",
+	"t.conf:3: unknown section [lann] (did you mean [lan]?)"},
+    {"unknown section, nothing close", SITE "[snmp]\ncommunity = public\n",
+	"t.conf:3: unknown section [snmp]"},
+    {"unknown keyed section", SITE "[devise ap-1]\nname = A\n",
+	"t.conf:3: unknown section [devise ap-1] (did you mean [device "
+	"ap-1]?)"},
+    {"unknown key, close to interval", SITE "[defaults]\nintervall = 30s\n",
+	"t.conf:4: unknown key 'intervall' in [defaults] (did you mean "
+	"'interval'?)"},
+    {"key in the wrong section", SITE "[web]\ninterval = 30s\n",
+	"t.conf:4: unknown key 'interval' in [web] (it belongs in "
+	"[defaults] or [device KEY])"},
+    {"unknown key, nothing close", SITE "[lan]\npromiscuous = yes\n",
+	"t.conf:4: unknown key 'promiscuous' in [lan]"},
+    {"bad duration", SITE "[defaults]\ninterval = 30 seconds\n",
+	"t.conf:4: bad interval '30 seconds' in [defaults]: expected a "
+	"duration from 1s to 1d, such as 30s, 5m or 1h30m"},
+    {"interval below 1s", SITE "[defaults]\ninterval = 500ms\n",
+	"t.conf:4: bad interval '500ms' in [defaults]: expected a "
+	"duration from 1s to 1d, such as 30s, 5m or 1h30m"},
+    {"bad boolean", SITE "[web]\nenabled = maybe\n",
+	"t.conf:4: bad enabled 'maybe' in [web]: expected yes or no (also "
+	"true/false, on/off, 1/0)"},
+    {"port out of range", SITE "[web]\nport = 70000\n",
+	"t.conf:4: bad port '70000' in [web]: expected a port number from "
+	"1 to 65535"},
+    {"listen on a name", SITE "[web]\nlisten = localhost\n",
+	"t.conf:4: bad listen 'localhost' in [web]: expected an IPv4 or "
+	"IPv6 address such as 127.0.0.1 or 0.0.0.0"},
+    {"time zone not in tzdata", SITE "timezone = Asia/Hanoi\n",
+	"t.conf:3: bad timezone 'Asia/Hanoi' in [site]: expected a time "
+	"zone from /usr/share/zoneinfo, such as Asia/Ho_Chi_Minh"},
+    {"time zone outside zoneinfo", SITE "timezone = ../../etc/passwd\n",
+	"t.conf:3: bad timezone '../../etc/passwd' in [site]: expected a "
+	"time zone from /usr/share/zoneinfo, such as Asia/Ho_Chi_Minh"},
+    {"bad language", SITE "lang = fr\n",
+	"t.conf:3: bad lang 'fr' in [site]: expected vi or en"},
+    {"bad log level", SITE "[daemon]\nlog_level = verbose\n",
+	"t.conf:4: bad log_level 'verbose' in [daemon]: expected one of "
+	"debug, info, notice, warning, err"},
+    {"bad db_sync", SITE "[daemon]\ndb_sync = off\n",
+	"t.conf:4: bad db_sync 'off' in [daemon]: expected normal or full"},
+    {"threshold of zero", SITE "[defaults]\nfail_threshold = 0\n",
+	"t.conf:4: bad fail_threshold '0' in [defaults]: expected a whole "
+	"number from 1 to 100"},
+    {"bad interface name", SITE "[lan]\ninterfaces = eth0, br0/1\n",
+	"t.conf:4: bad interfaces 'eth0, br0/1' in [lan]: expected "
+	"interface names separated by commas, such as eth0, enp2s0"},
+    {"bad device kind", SITE "[device ap-1]\nname = A\nkind = wifi\n",
+	"t.conf:5: bad kind 'wifi' in [device ap-1]: expected one of "
+	"wifi-ap, switch, router, firewall, server, pc, printer, other"},
+    {"bad device address",
+	SITE DEV("ap-1", "wifi-ap") "address = ap_1.example\n",
+	"t.conf:6: bad address 'ap_1.example' in [device ap-1]: expected "
+	"an IPv4 address, IPv6 address or host name"},
+    {"bad indicator target",
+	SITE "[indicator up]\ntitle = Wifi\nmetric = uptime-group\n"
+	     "target = 101\n",
+	"t.conf:6: bad target '101' in [indicator up]: expected a number "
+	"from 0 to 100"},
+    {"bad indicator metric",
+	SITE "[indicator up]\ntitle = Wifi\nmetric = uptime\n",
+	"t.conf:5: bad metric 'uptime' in [indicator up]: expected one of "
+	"uptime-group, uptime-device-min, lan-coverage, uplink-quality, "
+	"av-coverage"},
+    {"duplicate key", "[site]\nname = A\nname = B\n",
+	"t.conf:3: duplicate key 'name' in [site] (first set at line 2)"},
+    {"duplicate section", SITE "[web]\n[site]\nname = B\n",
+	"t.conf:4: duplicate section [site] (first defined at line 1)"},
+    {"duplicate device", SITE DEV("ap-1", "wifi-ap") DEV("ap-1", "pc"),
+	"t.conf:6: duplicate device 'ap-1' (first defined at line 3)"},
+    {"duplicate indicator",
+	SITE "[indicator up]\ntitle = A\nmetric = uptime-group\n"
+	     "[indicator up]\ntitle = B\nmetric = uptime-group\n",
+	"t.conf:6: duplicate indicator 'up' (first defined at line 3)"},
+    {"unknown parent",
+	SITE DEV("router", "router") DEV("ap-1", "wifi-ap") "parent = routr\n",
+	"t.conf:9: unknown parent 'routr' for device 'ap-1' (did you mean "
+	"'router'?)"},
+    {"unknown parent, nothing close",
+	SITE DEV("ap-1", "wifi-ap") "parent = core-switch\n",
+	"t.conf:6: unknown parent 'core-switch' for device 'ap-1'"},
+    {"parent cycle",
+	SITE DEV("a", "switch") "parent = b\n" DEV(
+	    "b", "switch") "parent = c\n" DEV("c", "switch") "parent = a\n",
+	"t.conf:6: parent cycle: a -> b -> c -> a"},
+    {"parent cycle found from outside it",
+	SITE DEV("x", "pc") "parent = b\n" DEV(
+	    "a", "switch") "parent = b\n" DEV("b", "switch") "parent = a\n",
+	"t.conf:10: parent cycle: a -> b -> a"},
+    {"own parent", SITE DEV("sw-1", "switch") "parent = sw-1\n",
+	"t.conf:6: device 'sw-1' is its own parent"},
+    {"missing device name", SITE "[device ap-1]\nkind = wifi-ap\n",
+	"t.conf:3: missing required key 'name' in [device ap-1]"},
+    {"missing kind and name", SITE "[device ap-1]\ngroup = Thôn Đông\n",
+	"t.conf:3: missing required key 'name' in [device ap-1]\n"
+	"t.conf:3: missing required key 'kind' in [device ap-1]"},
+    {"missing indicator metric", SITE "[indicator up]\ntitle = Wifi\n",
+	"t.conf:3: missing required key 'metric' in [indicator up]"},
+    {"missing site name", "[site]\nprovince = Hưng Yên\n",
+	"t.conf:1: missing required key 'name' in [site]"},
+    {"missing [site]", "[web]\nport = 8080\n",
+	"t.conf: missing section [site]: it needs at least 'name = ...'"},
+    {"[device] without a key", SITE "[device]\nname = A\n",
+	"t.conf:3: section [device] needs a key, e.g. [device ap-thon-dong]"},
+    {"[indicator] without a key", SITE "[indicator]\n",
+	"t.conf:3: section [indicator] needs a key, e.g. [indicator "
+	"uptime-wifi]"},
+    {"key on a single section", SITE "[web main]\nport = 80\n",
+	"t.conf:3: section [web] takes no key (found [web main])"},
+    {"invalid device key", SITE "[device nhà văn hóa]\nname = A\n",
+	"t.conf:3: invalid device key 'nhà văn hóa': use 1 to 63 letters, "
+	"digits, '.', '_' or '-'"},
+    {"device key too long",
+	SITE "[device "
+	     "a234567890123456789012345678901234567890123456789012345678901"
+	     "234]\n",
+	"t.conf:3: invalid device key "
+	"'a234567890123456789012345678901234567890123456789012345678901234'"
+	": use 1 to 63 letters, digits, '.', '_' or '-'"},
+    {"line without '='", SITE "name Xã Tân Phú\n",
+	"t.conf:3: syntax error: expected 'key = value', '[section]' or a "
+	"comment"},
+    {"header without ']'", SITE "[web\nport = 80\n",
+	"t.conf:3: syntax error: '[' without a closing ']'"},
+    {"text after ']'", SITE "[web] port = 80\n",
+	"t.conf:3: syntax error: text after ']': 'port = 80'"},
+    {"no key name", SITE "= 30s\n",
+	"t.conf:3: syntax error: a key name is missing before '='"},
+    {"key before any section", "name = A\n" SITE,
+	"t.conf:1: key 'name' outside any section"},
+    {"timeout not below interval",
+	SITE "[defaults]\ninterval = 10s\ntimeout = 10s\n",
+	"t.conf:5: timeout 10s must be shorter than interval 10s in "
+	"[defaults]"},
+    {"device interval under the default timeout",
+	SITE DEV("ap-1", "wifi-ap") "interval = 3s\n",
+	"t.conf:6: timeout 5s must be shorter than interval 3s in [device "
+	"ap-1]"},
+    {"invalid UTF-8", SITE "province = H\xf9ng Y\xean\n",
+	"t.conf:3: not valid UTF-8 text: save the file as UTF-8"},
+    {"inventory that does not exist", SITE "[daemon]\ninventory = no.csv\n",
+	"no.csv: cannot open: No such file or directory"},
+    {"socket path too long",
+	SITE "[daemon]\nstate_dir = /srv/"
+	     "xanet-state-directory-with-a-name-far-too-long-for-a-unix-"
+	     "socket-path-because-sun-path-is-small\n",
+	"t.conf:4: control socket path is too long (112 bytes; at most "
+	"107): /srv/xanet-state-directory-with-a-name-far-too-long-for-a-"
+	"unix-socket-path-because-sun-path-is-small/xanetd.sock"},
+};
+
+static void
+test_bad_case(void **state)
+{
+	const struct bad_case *c = *state;
+	char err[4096];
+	struct config *cfg = load_text(c->text, err, sizeof err);
+
+	if (cfg != NULL) {
+		config_free(cfg);
+		fail_msg("accepted: %s", c->text);
+	}
+	assert_string_equal(err, c->err);
+}
+
+static void
+test_cannot_open(void **state)
+{
+	char err[256];
+
+	assert_null(config_load("nowhere/xanet.conf", err, sizeof err));
+	assert_string_equal(
+	    err, "nowhere/xanet.conf: cannot open: No such file or directory");
+	assert_null(config_load(".", err, sizeof err));
+	assert_string_equal(err, ".: cannot read: Is a directory");
+}
+
+/* inih reads 200 bytes with "\r\n\0": 197 fit, longer would be split. */
+static void
+test_long_line(void **state)
+{
+	char text[512], err[256];
+	struct config *cfg;
+	int n = snprintf(text, sizeof text, SITE "#%0196d\r\n", 0);
+
+	assert_int_equal(n, 28 + 197 + 2);
+	write_file("long.conf", text);
+	cfg = config_load("long.conf", err, sizeof err);
+	assert_non_null(cfg);
+	config_free(cfg);
+	snprintf(text, sizeof text, SITE "#%0197d\n[web]\nport = 0\n", 0);
+	write_file("long.conf", text);
+	assert_null(config_load("long.conf", err, sizeof err));
+	assert_string_equal(err,
+	    "long.conf:3: line is too long (198 bytes; at most 197)\n"
+	    "long.conf:5: bad port '0' in [web]: expected a port number from 1 "
+	    "to 65535");
+}
+
+/* Binary junk and runaway files are refused, not half read. */
+static void
+test_binary_and_huge(void **state)
+{
+	static const char nul[] = "[site]\nname = A\nprovince = B\0C\n";
+	char err[256];
+	FILE *fp = fopen("t.conf", "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(nul, 1, sizeof nul - 1, fp), sizeof nul - 1);
+	fclose(fp);
+	assert_null(config_load("t.conf", err, sizeof err));
+	assert_string_equal(err, "t.conf:3: the line contains a NUL byte");
+	fp = fopen("big.conf", "w");
+	assert_non_null(fp);
+	fputs(SITE, fp);
+	for (int i = 0; i < 1024 * 1024 / 64; i++)
+		fprintf(fp, "# %061d\n", i);
+	fclose(fp);
+	assert_null(config_load("big.conf", err, sizeof err));
+	assert_string_equal(err, "big.conf: too large: over 1048576 bytes");
+}
+
+/* Every problem is reported, in line order, not just the first. */
+static void
+test_all_errors_in_order(void **state)
+{
+	char err[4096];
+
+	assert_null(load_text("[site]\n"
+			      "[lann]\n"
+			      "[defaults]\n"
+			      "interval = soon\n"
+			      "[device ap-1]\n"
+			      "name = A\n"
+			      "kind = wifi-ap\n"
+			      "parent = ap-9\n"
+			      "[device ap-2]\n"
+			      "nme = B\n",
+	    err, sizeof err));
+	assert_string_equal(err,
+	    "t.conf:1: missing required key 'name' in [site]\n"
+	    "t.conf:2: unknown section [lann] (did you mean [lan]?)\n"
+	    "t.conf:4: bad interval 'soon' in [defaults]: expected a duration "
+	    "from 1s to 1d, such as 30s, 5m or 1h30m\n"
+	    "t.conf:8: unknown parent 'ap-9' for device 'ap-1' (did you mean "
+	    "'ap-2'?)\n"
+	    "t.conf:9: missing required key 'name' in [device ap-2]\n"
+	    "t.conf:9: missing required key 'kind' in [device ap-2]\n"
+	    "t.conf:10: unknown key 'nme' in [device ap-2] (did you mean "
+	    "'name'?)");
+}
+
+/* At most 50 lines, then a count; a small buffer gets whole lines only. */
+static void
+test_error_cap(void **state)
+{
+	char *text = xstrdup(SITE "[defaults]\n"), *t, err[8192], small[100];
+
+	for (int i = 0; i < 60; i++) {
+		t = xasprintf("%sbogus%d = 1\n", text, i);
+		free(text);
+		text = t;
+	}
+	write_file("many.conf", text);
+	free(text);
+	assert_null(config_load("many.conf", err, sizeof err));
+	t = strrchr(err, '\n');
+	assert_non_null(t);
+	assert_string_equal(t + 1, "many.conf: 10 more errors not shown");
+	assert_true(str_has_prefix(
+	    err, "many.conf:4: unknown key 'bogus0' in [defaults]\n"));
+	*t = '\0';
+	t = strrchr(err, '\n');
+	assert_string_equal(
+	    t + 1, "many.conf:53: unknown key 'bogus49' in [defaults]");
+	assert_null(config_load("many.conf", small, sizeof small));
+	assert_string_equal(small,
+	    "many.conf:4: unknown key 'bogus0' in [defaults]\n"
+	    "many.conf:5: unknown key 'bogus1' in [defaults]");
+}
+
+/* What a hand-edited file looks like: indents, comments, quotes, CRLF. */
+static void
+test_lenient_syntax(void **state)
+{
+	char err[1024];
+	struct config *cfg =
+	    load_text("\xef\xbb\xbf# xanet\r\n"
+		      "[Site]\r\n"
+		      "  Name = \"Xã Tân Phú\"\r\n"
+		      "    province = tỉnh Hưng Yên ; the new province\r\n"
+		      "[web]\r\n"
+		      "\tenabled = Off\r\n"
+		      "\tport = 8081\r\n"
+		      "[lan]\n"
+		      "interfaces = eth0 , enp2s0\n"
+		      "[device ap-1]\n"
+		      "  name: Nhà văn hóa thôn Đông;cũ\n"
+		      "  kind = WIFI-AP\n"
+		      "  isp = VNPT HĐ #12\n"
+		      "  group =\n",
+		err, sizeof err);
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->site.name, "Xã Tân Phú");
+	assert_string_equal(cfg->site.province, "tỉnh Hưng Yên");
+	assert_int_equal(cfg->web.enabled, 0);
+	assert_int_equal(cfg->web.port, 8081);
+	assert_int_equal(cfg->lan.ninterfaces, 2);
+	assert_string_equal(cfg->lan.interfaces[0], "eth0");
+	assert_string_equal(cfg->lan.interfaces[1], "enp2s0");
+	assert_int_equal(cfg->ndevices, 1);
+	assert_string_equal(cfg->devices[0].name, "Nhà văn hóa thôn Đông;cũ");
+	assert_int_equal(cfg->devices[0].kind, DEVICE_WIFI_AP);
+	assert_string_equal(cfg->devices[0].isp, "VNPT HĐ #12");
+	assert_null(cfg->devices[0].group);
+	config_free(cfg);
+}
+
+static void
+test_defaults(void **state)
+{
+	char err[1024], want[512];
+	const char *home = getenv("HOME");
+	struct config *cfg =
+	    load_text(SITE DEV("gw", "router") "[device ap-1]\nname = A\nkind "
+					       "= wifi-ap\nparent = gw\n"
+					       "interval = 1m\nfail_threshold "
+					       "= 5\nprobes = icmp, tcp:80\n",
+		err, sizeof err);
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->path, "t.conf");
+	assert_string_equal(cfg->site.timezone, "Asia/Ho_Chi_Minh");
+	assert_string_equal(cfg->site.lang, "vi");
+	assert_null(cfg->site.province);
+	if (geteuid() == 0) {
+		assert_string_equal(cfg->daemon.state_dir, XANET_STATEDIR);
+		assert_string_equal(cfg->daemon.user, "xanet");
+	} else {
+		const char *xdg = getenv("XDG_STATE_HOME");
+
+		if (xdg != NULL && xdg[0] == '/')
+			snprintf(want, sizeof want, "%s/xanet", xdg);
+		else
+			snprintf(
+			    want, sizeof want, "%s/.local/state/xanet", home);
+		assert_string_equal(cfg->daemon.state_dir, want);
+		assert_null(cfg->daemon.user);
+	}
+	snprintf(want, sizeof want, "%s/xanet.db", cfg->daemon.state_dir);
+	assert_string_equal(cfg->daemon.database, want);
+	snprintf(want, sizeof want, "%s/xanetd.sock", cfg->daemon.state_dir);
+	assert_string_equal(cfg->daemon.control_socket, want);
+	snprintf(want, sizeof want, "%s/alerts.log", cfg->daemon.state_dir);
+	assert_string_equal(cfg->daemon.alert_log, want);
+	assert_null(cfg->daemon.inventory);
+	assert_int_equal(cfg->daemon.log_level, LOG_INFO);
+	assert_int_equal(cfg->daemon.db_sync_full, 0);
+	assert_int_equal(cfg->web.enabled, 1);
+	assert_string_equal(cfg->web.listen, "127.0.0.1");
+	assert_int_equal(cfg->web.port, 8080);
+	assert_int_equal(cfg->lan.enabled, 1);
+	assert_int_equal(cfg->lan.ninterfaces, 0);
+	assert_int_equal(cfg->defaults.interval_ms, 30000);
+	assert_int_equal(cfg->defaults.timeout_ms, 5000);
+	assert_int_equal(cfg->defaults.fail_threshold, 3);
+	assert_int_equal(cfg->defaults.success_threshold, 2);
+	assert_string_equal(cfg->defaults.probes, "icmp");
+
+	/* Unset device values come from [defaults]; set ones stay. */
+	assert_int_equal(cfg->ndevices, 2);
+	assert_int_equal(cfg->devices[0].parent_index, -1);
+	assert_int_equal(cfg->devices[0].interval_ms, 30000);
+	assert_string_equal(cfg->devices[0].probes, "icmp");
+	assert_int_equal(cfg->devices[1].parent_index, 0);
+	assert_string_equal(cfg->devices[1].parent, "gw");
+	assert_int_equal(cfg->devices[1].interval_ms, 60000);
+	assert_int_equal(cfg->devices[1].timeout_ms, 5000);
+	assert_int_equal(cfg->devices[1].fail_threshold, 5);
+	assert_int_equal(cfg->devices[1].success_threshold, 2);
+	assert_string_equal(cfg->devices[1].probes, "icmp, tcp:80");
+	assert_string_equal(cfg->devices[1].src_file, "t.conf");
+	assert_int_equal(cfg->devices[1].src_line, 6);
+	assert_ptr_equal(config_device_find(cfg, "ap-1"), &cfg->devices[1]);
+	assert_null(config_device_find(cfg, "ap-2"));
+	config_free(cfg);
+}
+
+/*
+ * xanetd rereads its config on SIGHUP after dropping to its user: the
+ * defaults it gets there must be those it started with as root.
+ */
+static void
+test_defaults_after_privilege_drop(void **state)
+{
+	char path[] = "/tmp/xanet-drop-XXXXXX", err[512];
+	struct passwd *pw = getpwnam("xanet");
+	int fd, status;
+	pid_t pid;
+	FILE *fp;
+
+	if (geteuid() != 0 || pw == NULL) {
+		skip();
+		return;
+	}
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	fputs(SITE, fp);
+	fclose(fp);
+	assert_int_equal(chmod(path, 0644), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct config *cfg;
+		int same;
+
+		if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+			_exit(2);
+		cfg = config_load(path, err, sizeof err);
+		same = cfg != NULL &&
+		       strcmp(cfg->daemon.state_dir, XANET_STATEDIR) == 0 &&
+		       cfg->daemon.user != NULL &&
+		       strcmp(cfg->daemon.user, "xanet") == 0;
+		config_free(cfg);
+		_exit(same ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* Relative state paths: state_dir from the config's directory. */
+static void
+test_relative_paths(void **state)
+{
+	char err[1024], want[1200], cwd[1024];
+	struct config *cfg = load_text(SITE "[daemon]\nstate_dir = state\n"
+					    "database = db/x.db\n"
+					    "alert_log = /var/log/xanet.log\n"
+					    "user = nobody\nlog_level = debug\n"
+					    "db_sync = full\n",
+	    err, sizeof err);
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(want, sizeof want, "%s/state", cwd);
+	assert_string_equal(cfg->daemon.state_dir, want);
+	snprintf(want, sizeof want, "%s/state/db/x.db", cwd);
+	assert_string_equal(cfg->daemon.database, want);
+	assert_string_equal(cfg->daemon.alert_log, "/var/log/xanet.log");
+	assert_string_equal(cfg->daemon.user, "nobody");
+	assert_int_equal(cfg->daemon.log_level, LOG_DEBUG);
+	assert_int_equal(cfg->daemon.db_sync_full, 1);
+	config_free(cfg);
+}
+
+static void
+test_summary(void **state)
+{
+	char err[1024], hex[65], *out = NULL, *want;
+	size_t outlen = 0;
+	FILE *fp;
+	struct config *cfg = load_text(SITE
+	    "province = tỉnh Hưng Yên\n"
+	    "[daemon]\nstate_dir = /srv/xanet\ndatabase = db/xanet.db\n"
+	    "[web]\nlisten = ::1\nport = 8443\n"
+	    "[lan]\ninterfaces = eth0, eth1\n"
+	    "[defaults]\ninterval = 1m\ntimeout = 2s\n"
+	    "probes = icmp, tcp:22\n"
+	    "[device gw]\nname = Cổng\nkind = router\n"
+	    "address = 192.0.2.1\n"
+	    "[device ap-dong]\nname = Nhà văn hóa thôn Đông\n"
+	    "kind = wifi-ap\ngroup = Thôn Đông\n"
+	    "address = nvh-dong.ddns.example\nparent = gw\n"
+	    "interval = 90s\n"
+	    "[indicator up]\ntitle = Wifi\nmetric = uptime-group\n"
+	    "target = 99.5\n",
+	    err, sizeof err);
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	fp = open_memstream(&out, &outlen);
+	assert_non_null(fp);
+	config_print_summary(cfg, fp);
+	fclose(fp);
+	config_hash_hex(cfg, hex);
+	want = xasprintf(
+	    "config:     t.conf\n"
+	    "hash:       %s\n"
+	    "site:       Xã Tân Phú, tỉnh Hưng Yên (Asia/Ho_Chi_Minh, vi)\n"
+	    "database:   /srv/xanet/db/xanet.db\n"
+	    "socket:     /srv/xanet/xanetd.sock\n"
+	    "alert log:  /srv/xanet/alerts.log\n"
+	    "web:        http://[::1]:8443/\n"
+	    "lan:        on, eth0, eth1\n"
+	    "defaults:   interval 1m, timeout 2s, fail 3, success 2, probes "
+	    "icmp, tcp:22\n"
+	    "devices:    2\n"
+	    "  KEY      KIND     GROUP      ADDRESS                PARENT  "
+	    "PROBES        INTERVAL\n"
+	    "  gw       router   -          192.0.2.1              -       "
+	    "icmp, tcp:22  1m\n"
+	    "  ap-dong  wifi-ap  Thôn Đông  nvh-dong.ddns.example  gw      "
+	    "icmp, tcp:22  1m30s\n"
+	    "indicators: 1\n"
+	    "  up: Wifi (uptime-group, target 99.5%%)\n",
+	    hex);
+	assert_string_equal(out, want);
+	free(want);
+	free(out);
+	config_free(cfg);
+}
+
+static void
+test_kind_names(void **state)
+{
+	enum device_kind k = DEVICE_OTHER;
+
+	assert_string_equal(device_kind_name(DEVICE_WIFI_AP), "wifi-ap");
+	assert_string_equal(device_kind_name(DEVICE_PRINTER), "printer");
+	assert_int_equal(device_kind_parse("firewall", &k), 0);
+	assert_int_equal(k, DEVICE_FIREWALL);
+	assert_int_equal(device_kind_parse("Switch", &k), 0);
+	assert_int_equal(k, DEVICE_SWITCH);
+	assert_int_equal(device_kind_parse("ap", &k), -1);
+	assert_int_equal(k, DEVICE_SWITCH);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = xmalloc(1 << 20);
+
+	assert_non_null(fp);
+	*len = fread(buf, 1, 1 << 20, fp);
+	fclose(fp);
+	return buf;
+}
+
+/* The shipped example: 6 devices in the file, 17 access points in CSV. */
+static void
+test_example_config(void **state)
+{
+	const char *src = getenv("XANET_SRCDIR");
+	char *conf = xasprintf("%s/config/xanet.conf", src ? src : "..");
+	char *csv = xasprintf("%s/config/devices.csv", src ? src : "..");
+	char err[4096];
+	struct config *cfg = config_load(conf, err, sizeof err);
+	const struct config_device *d, *router;
+	unsigned char hash[32];
+	crypto_hash_sha256_state sha;
+	char *bytes;
+	size_t n, wifi = 0;
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->site.name, "UBND xã Đông Hòa");
+	assert_string_equal(cfg->daemon.inventory, csv);
+	assert_int_equal(cfg->ndevices, 23);
+	assert_int_equal(cfg->nindicators, 3);
+	router = config_device_find(cfg, "router");
+	assert_non_null(router);
+	assert_int_equal(router->kind, DEVICE_ROUTER);
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		d = &cfg->devices[i];
+		if (d->kind != DEVICE_WIFI_AP)
+			continue;
+		wifi++;
+		assert_string_equal(d->src_file, csv);
+		assert_string_equal(d->parent, "router");
+		assert_ptr_equal(&cfg->devices[d->parent_index], router);
+	}
+	assert_int_equal(wifi, 17);
+	d = config_device_find(cfg, "ap-trung-2");
+	assert_non_null(d);
+	assert_string_equal(d->name, "Nhà văn hóa thôn Trung, điểm 2 (chợ)");
+	assert_string_equal(d->group, "Thôn Trung");
+	assert_string_equal(d->isp, "Viettel HĐ 88/2026");
+	assert_int_equal(d->src_line, 5);
+	d = config_device_find(cfg, "ap-cau-hoa");
+	assert_string_equal(d->name, "Nhà văn hóa thôn \"Cầu Hòa\" (cũ)");
+	d = config_device_find(cfg, "ap-trung");
+	assert_string_equal(d->probes, "icmp, tcp:80");
+	assert_int_equal(d->interval_ms, 60000);
+	assert_int_equal(d->timeout_ms, 10000);
+	d = config_device_find(cfg, "printer-vp");
+	assert_int_equal(d->interval_ms, 300000);
+	assert_int_equal(d->fail_threshold, 5);
+	assert_string_equal(config_device_find(cfg, "sw-tang2")->name,
+	    "Switch tầng 2 - Văn phòng HĐND và UBND");
+
+	/* The hash covers the config file, then the inventory. */
+	crypto_hash_sha256_init(&sha);
+	bytes = slurp(conf, &n);
+	crypto_hash_sha256_update(&sha, (unsigned char *)bytes, n);
+	free(bytes);
+	bytes = slurp(csv, &n);
+	crypto_hash_sha256_update(&sha, (unsigned char *)bytes, n);
+	free(bytes);
+	crypto_hash_sha256_final(&sha, hash);
+	assert_memory_equal(cfg->hash, hash, sizeof hash);
+	config_free(cfg);
+	free(conf);
+	free(csv);
+}
+
+/* xanetctl finds a running daemon even when its file has since gone bad. */
+static void
+test_load_paths_despite_errors(void **state)
+{
+	char err[1024];
+	struct config *cfg;
+	const char *text = SITE
+	    "[daemon]\nstate_dir = /tmp/xanet-paths\n" DEV("ap-1", "toaster");
+
+	assert_null(load_text(text, err, sizeof err));
+	cfg = config_load_paths("t.conf", err, sizeof err);
+	assert_non_null(cfg);
+	assert_non_null(strstr(err, "t.conf:"));
+	assert_string_equal(cfg->daemon.database, "/tmp/xanet-paths/xanet.db");
+	assert_string_equal(
+	    cfg->daemon.control_socket, "/tmp/xanet-paths/xanetd.sock");
+	assert_int_equal(cfg->ndevices, 0);
+	config_free(cfg);
+	/* A file that cannot be read still yields nothing. */
+	assert_null(config_load_paths("no-such.conf", err, sizeof err));
+	assert_string_equal(err, "no-such.conf: cannot open: No such file or "
+				 "directory");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest fixed[] = {
+	    cmocka_unit_test(test_cannot_open),
+	    cmocka_unit_test(test_long_line),
+	    cmocka_unit_test(test_binary_and_huge),
+	    cmocka_unit_test(test_all_errors_in_order),
+	    cmocka_unit_test(test_error_cap),
+	    cmocka_unit_test(test_lenient_syntax),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_defaults_after_privilege_drop),
+	    cmocka_unit_test(test_relative_paths),
+	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_kind_names),
+	    cmocka_unit_test(test_example_config),
+	    cmocka_unit_test(test_load_paths_despite_errors),
+	};
+	size_t nbad = sizeof bad_cases / sizeof bad_cases[0];
+	size_t nfixed = sizeof fixed / sizeof fixed[0];
+	struct CMUnitTest *tests = xcalloc(nbad + nfixed, sizeof *tests);
+	int rc;
+
+	/* One TAP line per bad config, named after what is wrong in it. */
+	for (size_t i = 0; i < nbad; i++) {
+		tests[i].name = bad_cases[i].name;
+		tests[i].test_func = test_bad_case;
+		tests[i].initial_state = (void *)&bad_cases[i];
+	}
+	memcpy(tests + nbad, fixed, sizeof fixed);
+	rc = _cmocka_run_group_tests(
+	    "test_config", tests, nbad + nfixed, group_setup, group_teardown);
+	free(tests);
+	return rc;
+}
