@@ -1,0 +1,212 @@
+/* migrate.c - the numbered schema migrations and the code that applies them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/migrate.h"
+
+/*
+ * Migration N (1-based) is migrations[N - 1]. Append only: a migration
+ * that has shipped is never edited, because databases in the field have
+ * already run it. Times are UTC milliseconds since the epoch (INTEGER).
+ */
+static const char *const migrations[] = {
+    /* 1: when the monitor ran, and the configured devices. */
+    "CREATE TABLE monitor_run (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	start_ms INTEGER NOT NULL,\n"
+    "	last_alive_ms INTEGER NOT NULL,\n"
+    "	stop_ms INTEGER,\n"
+    "	stop_reason TEXT,\n"
+    "	version TEXT NOT NULL,\n"
+    "	config_hash TEXT NOT NULL\n"
+    ");\n"
+    /* Coverage reports look runs up by time. */
+    "CREATE INDEX monitor_run_start ON monitor_run (start_ms);\n"
+    /* Startup closes the runs a crash left open: few rows, found fast. */
+    "CREATE INDEX monitor_run_open ON monitor_run (id)\n"
+    "	WHERE stop_ms IS NULL;\n"
+    "CREATE TABLE device (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	key TEXT NOT NULL UNIQUE,\n"
+    "	name TEXT NOT NULL,\n"
+    "	kind TEXT NOT NULL CHECK (kind IN ('wifi-ap', 'switch',\n"
+    "	    'router', 'firewall', 'server', 'pc', 'printer', 'other')),\n"
+    "	grp TEXT,\n"
+    "	address TEXT,\n"
+    "	parent_id INTEGER REFERENCES device (id),\n"
+    "	isp TEXT,\n"
+    "	probes TEXT,\n"
+    "	interval_ms INTEGER,\n"
+    "	added_ms INTEGER NOT NULL,\n"
+    "	retired_ms INTEGER\n"
+    ");\n"
+    /* Every device list is shown by village (group), then key. */
+    "CREATE INDEX device_grp_key ON device (grp, key);\n"
+    /* Foreign key checks on a parent's id, and "children of X". */
+    "CREATE INDEX device_parent ON device (parent_id);\n",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int
+migrate_latest(void)
+{
+	return NMIGRATIONS;
+}
+
+/* One integer-valued pragma, or -1 (with sqlite's message in ERR). */
+static int
+pragma_int(sqlite3 *db, const char *sql, int *value, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = sqlite3_column_int(st, 0);
+	else if (rc == SQLITE_DONE)
+		*value = 0;
+	else
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Table rebuilds (the only way to change a column in SQLite) need
+ * foreign keys off, and that pragma is a no-op inside a transaction. So
+ * migrations run with them off, and each one proves before it commits
+ * that it left no dangling reference.
+ */
+static int
+migrate_fk_check(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(err, errlen,
+		    "foreign key check failed: row %lld of %s refers to a "
+		    "missing row of %s",
+		    (long long)sqlite3_column_int64(st, 1),
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 2));
+	else if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Apply migration VERSION inside the caller's transaction. The version
+ * is our own loop counter, never outside input, and PRAGMA takes no
+ * bound parameters, so it is formatted in.
+ */
+static int
+migrate_step(sqlite3 *db, int version, char *err, size_t errlen)
+{
+	char sql[64];
+
+	if (sqlite3_exec(db, migrations[version - 1], NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return migrate_fk_check(db, err, errlen);
+}
+
+int
+migrate_to(sqlite3 *db, int target, char *err, size_t errlen)
+{
+	char why[512];
+	int version, fk, rc = 0;
+
+	if (target < 0 || target > NMIGRATIONS) {
+		snprintf(err, errlen,
+		    "no schema version %d (this xanet knows 0 to %d)", target,
+		    NMIGRATIONS);
+		return -1;
+	}
+	if (pragma_int(db, "PRAGMA foreign_keys", &fk, why, sizeof why) == -1 ||
+	    sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) !=
+		SQLITE_OK) {
+		snprintf(err, errlen, "cannot prepare migrations: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	for (;;) {
+		/*
+		 * The version is read inside the write transaction, so two
+		 * processes racing to migrate cannot apply a step twice.
+		 */
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			snprintf(err, errlen, "cannot begin migration: %s",
+			    sqlite3_errmsg(db));
+			rc = -1;
+			break;
+		}
+		if (pragma_int(db, "PRAGMA user_version", &version, why,
+			sizeof why) == -1) {
+			snprintf(
+			    err, errlen, "cannot read schema version: %s", why);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			rc = -1;
+			break;
+		}
+		if (version > NMIGRATIONS) {
+			snprintf(err, errlen,
+			    "database schema version %d is newer than this "
+			    "xanet knows (%d); upgrade xanet",
+			    version, NMIGRATIONS);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			rc = -1;
+			break;
+		}
+		if (version > target) {
+			snprintf(err, errlen,
+			    "database schema version %d cannot be taken back "
+			    "to %d",
+			    version, target);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			rc = -1;
+			break;
+		}
+		if (version == target) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			break;
+		}
+		rc = migrate_step(db, version + 1, why, sizeof why);
+		if (rc == 0 &&
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(why, sizeof why, "%s", sqlite3_errmsg(db));
+			rc = -1;
+		}
+		if (rc == -1) {
+			snprintf(err, errlen, "migration %d failed: %s",
+			    version + 1, why);
+			/* A failed COMMIT may already have rolled back. */
+			if (!sqlite3_get_autocommit(db))
+				sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			break;
+		}
+	}
+	if (fk)
+		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return rc;
+}

@@ -1,0 +1,522 @@
+/* test_migrate.c - unit tests of store/migrate: every old schema reaches the latest. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+/*
+ * Rows valid at each schema version: fixtures[V] is run on a database at
+ * version V. When you add migration N, add fixtures[N] with rows for
+ * every table as it stands at N; the generic test below then proves that
+ * those rows survive every later migration.
+ */
+static const char *const fixtures[] = {
+    /* 0: an empty database. */
+    "",
+    /* 1 */
+    "INSERT INTO monitor_run (id, start_ms, last_alive_ms, stop_ms, "
+    "stop_reason, version, config_hash) VALUES "
+    "(1, 1790787600000, 1790791200000, 1790791200000, 'crash', '0.1.0', "
+    "'9f86d081884c7d65'), "
+    "(2, 1790791260000, 1790794860000, NULL, NULL, '0.1.0', "
+    "'9f86d081884c7d65');"
+    "INSERT INTO device (id, key, name, kind, grp, address, parent_id, "
+    "isp, probes, interval_ms, added_ms, retired_ms) VALUES "
+    "(1, 'fw-ubnd', 'Tường lửa UBND', 'firewall', NULL, '192.168.1.1', "
+    "NULL, NULL, 'icmp', 30000, 1790787600000, NULL), "
+    "(2, 'ap-thon-1', 'Nhà văn hóa thôn 1', 'wifi-ap', 'Thôn 1', "
+    "'thon1.ddns.net', 1, 'VNPT HD-0042', 'icmp, http', 60000, "
+    "1790787600000, NULL), "
+    "(3, 'pc-ketoan', 'Máy kế toán', 'pc', 'UBND', NULL, 1, NULL, NULL, "
+    "NULL, 1790787600000, 1790791200000);",
+};
+
+#define NFIXTURES ((int)(sizeof fixtures / sizeof fixtures[0]))
+
+struct fixture {
+	char dir[64];
+	char path[128];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+
+	str_copy(f->dir, "/tmp/xanet-test-migrate-XXXXXX", sizeof f->dir);
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof f->path, "%s/xanet.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	struct dirent *de;
+	DIR *d = opendir(f->dir);
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		char p[512];
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", f->dir, de->d_name);
+		unlink(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+exec_ok(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_free(msg);
+}
+
+static int64_t
+query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static sqlite3 *
+raw_open(const char *path)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	return db;
+}
+
+/* A growing string. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+buf_add(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* SQL with runs of white space folded to one space. */
+static void
+buf_add_normalised(struct buf *b, const char *sql)
+{
+	char *copy = xstrdup(sql), *out = copy;
+	int space = 0;
+
+	for (const char *p = sql; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && out != copy)
+			*out++ = ' ';
+		space = 0;
+		*out++ = *p;
+	}
+	*out = '\0';
+	buf_add(b, copy);
+	free(copy);
+}
+
+/* Every schema object, in a fixed order, SQL normalised. */
+static char *
+schema_dump(sqlite3 *db)
+{
+	struct buf b = {0};
+	sqlite3_stmt *st;
+
+	buf_add(&b, "");
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "SELECT type, name, tbl_name, sql FROM "
+			     "sqlite_schema ORDER BY type, name",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < 3; i++) {
+			buf_add(&b, (const char *)sqlite3_column_text(st, i));
+			buf_add(&b, "|");
+		}
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			buf_add_normalised(
+			    &b, (const char *)sqlite3_column_text(st, 3));
+		buf_add(&b, "\n");
+	}
+	sqlite3_finalize(st);
+	return b.s;
+}
+
+/* Table and column names of TABLES' current columns, for data_dump. */
+struct table_cols {
+	char *table;
+	char
+	    *select; /* SELECT quote(a), quote(b) ... FROM "t" ORDER BY rowid */
+};
+
+static void
+add_ident(struct buf *b, const char *name)
+{
+	buf_add(b, "\"");
+	for (const char *p = name; *p != '\0'; p++) {
+		char c[3] = {*p, *p == '"' ? '"' : '\0', '\0'};
+
+		buf_add(b, c);
+	}
+	buf_add(b, "\"");
+}
+
+/* The user tables of DB and a query for the columns each has now. */
+static struct table_cols *
+tables_now(sqlite3 *db, size_t *n)
+{
+	struct table_cols *t = NULL;
+	sqlite3_stmt *st, *cols;
+
+	*n = 0;
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "SELECT name FROM sqlite_schema WHERE type = "
+			     "'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE "
+			     "'\\' ORDER BY name",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "SELECT name FROM pragma_table_info(?1) ORDER BY "
+			     "cid",
+			     -1, &cols, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		struct buf q = {0};
+		int first = 1;
+
+		buf_add(&q, "SELECT ");
+		sqlite3_bind_text(cols, 1, name, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(cols) == SQLITE_ROW) {
+			if (!first)
+				buf_add(&q, " || '|' || ");
+			first = 0;
+			buf_add(&q, "quote(");
+			add_ident(
+			    &q, (const char *)sqlite3_column_text(cols, 0));
+			buf_add(&q, ")");
+		}
+		sqlite3_reset(cols);
+		buf_add(&q, " FROM ");
+		add_ident(&q, name);
+		buf_add(&q, " ORDER BY rowid");
+		t = xreallocarray(t, *n + 1, sizeof *t);
+		t[*n].table = xstrdup(name);
+		t[*n].select = q.s;
+		(*n)++;
+	}
+	sqlite3_finalize(cols);
+	sqlite3_finalize(st);
+	return t;
+}
+
+static char *
+data_dump(sqlite3 *db, const struct table_cols *t, size_t n)
+{
+	struct buf b = {0};
+	sqlite3_stmt *st;
+
+	buf_add(&b, "");
+	for (size_t i = 0; i < n; i++) {
+		int rc = sqlite3_prepare_v2(db, t[i].select, -1, &st, NULL);
+
+		if (rc != SQLITE_OK)
+			fail_msg("%s: %s", t[i].select, sqlite3_errmsg(db));
+		buf_add(&b, t[i].table);
+		buf_add(&b, ":\n");
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			buf_add(&b, (const char *)sqlite3_column_text(st, 0));
+			buf_add(&b, "\n");
+		}
+		sqlite3_finalize(st);
+	}
+	return b.s;
+}
+
+static void
+tables_free(struct table_cols *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(t[i].table);
+		free(t[i].select);
+	}
+	free(t);
+}
+
+static void
+test_fixture_for_every_version(void **state)
+{
+	/* Adding a migration without its fixture fails here, on purpose. */
+	assert_int_equal(NFIXTURES, migrate_latest() + 1);
+	assert_true(migrate_latest() >= 1);
+}
+
+static void
+test_every_version_migrates_to_latest(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "", path[256];
+	char *fresh_schema, *schema, *before, *after;
+	struct table_cols *tables;
+	size_t ntables;
+	sqlite3 *db;
+	int latest = migrate_latest();
+
+	if (NFIXTURES <= latest)
+		fail_msg("no fixture for schema version %d", NFIXTURES);
+	/* The reference: a new database migrated straight to the latest. */
+	db = raw_open(f->path);
+	assert_int_equal(migrate_to(db, latest, err, sizeof err), 0);
+	assert_int_equal(db_schema_version(db), latest);
+	exec_ok(db, "PRAGMA foreign_keys = ON");
+	exec_ok(db, fixtures[latest]);
+	fresh_schema = schema_dump(db);
+	sqlite3_close(db);
+
+	for (int v = 0; v < latest; v++) {
+		snprintf(path, sizeof path, "%s/v%d.db", f->dir, v);
+		db = raw_open(path);
+		assert_int_equal(migrate_to(db, v, err, sizeof err), 0);
+		assert_int_equal(db_schema_version(db), v);
+		exec_ok(db, fixtures[v]);
+		tables = tables_now(db, &ntables);
+		before = data_dump(db, tables, ntables);
+
+		if (migrate_to(db, latest, err, sizeof err) != 0)
+			fail_msg("from version %d: %s", v, err);
+		assert_int_equal(db_schema_version(db), latest);
+		schema = schema_dump(db);
+		assert_string_equal(schema, fresh_schema);
+		after = data_dump(db, tables, ntables);
+		assert_string_equal(after, before);
+		assert_int_equal(query_int(db, "SELECT count(*) FROM "
+					       "pragma_foreign_key_check"),
+		    0);
+
+		free(schema);
+		free(before);
+		free(after);
+		tables_free(tables, ntables);
+		sqlite3_close(db);
+	}
+	free(fresh_schema);
+}
+
+static void
+test_each_step_lands_on_its_version(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	sqlite3 *db = raw_open(f->path);
+
+	exec_ok(db, "PRAGMA foreign_keys = ON");
+	for (int v = 0; v <= migrate_latest(); v++) {
+		assert_int_equal(migrate_to(db, v, err, sizeof err), 0);
+		assert_int_equal(db_schema_version(db), v);
+		/* Foreign keys are off only while migrating. */
+		assert_int_equal(query_int(db, "PRAGMA foreign_keys"), 1);
+		assert_int_equal(sqlite3_get_autocommit(db), 1);
+	}
+	/* Already there: nothing to do. */
+	assert_int_equal(migrate_to(db, migrate_latest(), err, sizeof err), 0);
+	sqlite3_close(db);
+}
+
+static void
+test_version_one_schema(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	sqlite3 *db = raw_open(f->path);
+
+	assert_int_equal(migrate_to(db, 1, err, sizeof err), 0);
+	exec_ok(db, "PRAGMA foreign_keys = ON");
+	exec_ok(db, fixtures[1]);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM device"), 3);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM monitor_run"), 2);
+	/* Kinds are the eight the design names. */
+	assert_int_not_equal(sqlite3_exec(db,
+				 "INSERT INTO device (key, name, kind, "
+				 "added_ms) VALUES ('x', 'x', 'toaster', 1)",
+				 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_CHECK);
+	/* Keys are unique. */
+	assert_int_not_equal(sqlite3_exec(db,
+				 "INSERT INTO device (key, name, kind, "
+				 "added_ms) VALUES ('fw-ubnd', 'x', 'pc', 1)",
+				 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_UNIQUE);
+	/* A parent must exist. */
+	assert_int_not_equal(sqlite3_exec(db,
+				 "INSERT INTO device (key, name, kind, "
+				 "parent_id, added_ms) VALUES ('y', 'y', "
+				 "'pc', 99, 1)",
+				 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_FOREIGNKEY);
+	/* Runs need their version and config hash. */
+	assert_int_not_equal(sqlite3_exec(db,
+				 "INSERT INTO monitor_run (start_ms, "
+				 "last_alive_ms, config_hash) VALUES (1, 1, "
+				 "'h')",
+				 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_NOTNULL);
+	/* The indexes that the list and crash-closing queries rely on. */
+	assert_int_equal(
+	    query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = "
+			  "'index' AND name IN ('device_grp_key', "
+			  "'device_parent', 'monitor_run_start', "
+			  "'monitor_run_open')"),
+	    4);
+	sqlite3_close(db);
+}
+
+static void
+test_newer_version_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "", want[256], sql[64];
+	sqlite3 *db = raw_open(f->path);
+
+	snprintf(
+	    sql, sizeof sql, "PRAGMA user_version = %d", migrate_latest() + 1);
+	exec_ok(db, sql);
+	assert_int_equal(migrate_to(db, migrate_latest(), err, sizeof err), -1);
+	snprintf(want, sizeof want,
+	    "database schema version %d is newer than this xanet knows (%d); "
+	    "upgrade xanet",
+	    migrate_latest() + 1, migrate_latest());
+	assert_string_equal(err, want);
+	assert_int_equal(db_schema_version(db), migrate_latest() + 1);
+	assert_int_equal(
+	    query_int(db, "SELECT count(*) FROM sqlite_schema"), 0);
+	sqlite3_close(db);
+}
+
+static void
+test_failed_migration_keeps_previous_version(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	sqlite3 *db = raw_open(f->path);
+
+	/* Someone's table in the way of migration 1. */
+	exec_ok(db, "CREATE TABLE device (x TEXT);"
+		    "INSERT INTO device VALUES ('keep me');");
+	assert_int_equal(migrate_to(db, migrate_latest(), err, sizeof err), -1);
+	assert_string_equal(
+	    err, "migration 1 failed: table device already exists");
+	assert_int_equal(db_schema_version(db), 0);
+	assert_int_equal(sqlite3_get_autocommit(db), 1);
+	/* Migration 1 created monitor_run before it failed: rolled back. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema "
+				       "WHERE name = 'monitor_run'"),
+	    0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM "
+				       "pragma_table_info('device')"),
+	    1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM device WHERE "
+				       "x = 'keep me'"),
+	    1);
+	sqlite3_close(db);
+}
+
+static void
+test_bad_targets_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "", want[256];
+	sqlite3 *db = raw_open(f->path);
+
+	assert_int_equal(
+	    migrate_to(db, migrate_latest() + 1, err, sizeof err), -1);
+	snprintf(want, sizeof want,
+	    "no schema version %d (this xanet knows 0 to %d)",
+	    migrate_latest() + 1, migrate_latest());
+	assert_string_equal(err, want);
+	assert_int_equal(migrate_to(db, -1, err, sizeof err), -1);
+
+	assert_int_equal(migrate_to(db, migrate_latest(), err, sizeof err), 0);
+	assert_int_equal(migrate_to(db, 0, err, sizeof err), -1);
+	snprintf(want, sizeof want,
+	    "database schema version %d cannot be taken back to 0",
+	    migrate_latest());
+	assert_string_equal(err, want);
+	assert_int_equal(db_schema_version(db), migrate_latest());
+	sqlite3_close(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fixture_for_every_version),
+	    cmocka_unit_test_setup_teardown(
+		test_every_version_migrates_to_latest, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_each_step_lands_on_its_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_version_one_schema, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_newer_version_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_failed_migration_keeps_previous_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_bad_targets_refused, setup, teardown),
+	};
+
+	log_set_level(LOG_WARNING);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
