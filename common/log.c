@@ -14,7 +14,14 @@
 #define LOG_REPEAT_WINDOW_MS 10000
 
 static const char *const level_names[] = {
-	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+    "emerg",
+    "alert",
+    "crit",
+    "err",
+    "warning",
+    "notice",
+    "info",
+    "debug",
 };
 
 /*
@@ -26,14 +33,15 @@ static struct {
 	const char *ident;
 	int level;
 	bool tty;
+	bool syslog;
 	char last[1024];
 	int last_prio;
 	int64_t last_ms;
 	unsigned repeated;
 } logger = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.ident = "xanet",
-	.level = LOG_INFO,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .ident = "xanet",
+    .level = LOG_INFO,
 };
 
 void
@@ -80,10 +88,19 @@ log_level_name(int level)
 	return level_names[level];
 }
 
+void
+log_to_syslog(void)
+{
+	openlog(logger.ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	logger.syslog = true;
+}
+
 static void
 log_write(int prio, const char *msg)
 {
-	if (logger.tty) {
+	if (logger.syslog)
+		syslog(prio, "%s", msg);
+	else if (logger.tty) {
 		char when[40];
 
 		time_format_local(time_wall_ms(), when, sizeof when);
@@ -116,8 +133,8 @@ log_vmsg(int prio, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	now = time_mono_ms();
 	pthread_mutex_lock(&logger.lock);
-	if (prio == logger.last_prio && strncmp(msg, logger.last,
-	    sizeof logger.last - 1) == 0 &&
+	if (prio == logger.last_prio &&
+	    strncmp(msg, logger.last, sizeof logger.last - 1) == 0 &&
 	    now - logger.last_ms < LOG_REPEAT_WINDOW_MS) {
 		logger.repeated++;
 		pthread_mutex_unlock(&logger.lock);
@@ -177,8 +194,8 @@ ratelimit_allow(struct ratelimit *rl, int64_t now_ms, uint64_t *suppressed)
 	if (rl->interval_ms > 0 && now_ms - rl->last_ms >= rl->interval_ms) {
 		int64_t refill = (now_ms - rl->last_ms) / rl->interval_ms;
 
-		rl->tokens = refill >= rl->burst ? rl->burst :
-		    rl->tokens + (int)refill;
+		rl->tokens =
+		    refill >= rl->burst ? rl->burst : rl->tokens + (int)refill;
 		if (rl->tokens > rl->burst)
 			rl->tokens = rl->burst;
 		rl->last_ms += refill * rl->interval_ms;

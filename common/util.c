@@ -85,12 +85,12 @@ str_trim(char *s)
 {
 	char *start = s, *end;
 
-	while (*start == ' ' || *start == '\t' || *start == '\r' ||
-	    *start == '\n')
+	while (
+	    *start == ' ' || *start == '\t' || *start == '\r' || *start == '\n')
 		start++;
 	end = start + strlen(start);
 	while (end > start && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\r' || end[-1] == '\n'))
+				  end[-1] == '\r' || end[-1] == '\n'))
 		end--;
 	*end = '\0';
 	if (start != s)
@@ -114,4 +114,24 @@ hex_encode(const unsigned char *in, size_t len, char *out)
 		out[2 * i + 1] = digits[in[i] & 0xf];
 	}
 	out[2 * len] = '\0';
+}
+
+size_t
+utf8_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p != '\0') {
+		unsigned cp = *p++;
+		int n = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+
+		cp &= 0x7fu >> n;
+		for (; n > 0 && (*p & 0xc0) == 0x80; n--, p++)
+			cp = (cp << 6) | (*p & 0x3f);
+		/* U+0300..U+036F: combining diacritics take no column. */
+		if (cp < 0x300 || cp > 0x36f)
+			w++;
+	}
+	return w;
 }

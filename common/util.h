@@ -18,6 +18,12 @@ size_t str_copy(char *dst, const char *src, size_t size);
 char *str_trim(char *s);
 bool str_has_prefix(const char *s, const char *prefix);
 
+/*
+ * Columns S takes on a terminal: UTF-8 code points, less combining marks
+ * (Vietnamese typed in decomposed form), so tables line up.
+ */
+size_t utf8_width(const char *s);
+
 /* Lowercase hex of LEN bytes into OUT (2*LEN+1 bytes). */
 void hex_encode(const unsigned char *in, size_t len, char *out);
 

@@ -62,8 +62,8 @@ time_format(int64_t wall_ms, char *buf, size_t len, int iso)
 	else
 		strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S ", &tm);
 	off = tm.tm_gmtoff;
-	n = snprintf(buf, len, "%s%c%02ld:%02ld", date,
-	    off < 0 ? '-' : '+', labs(off) / 3600, (labs(off) % 3600) / 60);
+	n = snprintf(buf, len, "%s%c%02ld:%02ld", date, off < 0 ? '-' : '+',
+	    labs(off) / 3600, (labs(off) % 3600) / 60);
 	return n < 0 ? 0 : (size_t)n;
 }
 

@@ -74,6 +74,12 @@ test_str_helpers(void **state)
 	assert_string_equal(small, "abcd");
 	assert_true(str_has_prefix("wifi-ap", "wifi"));
 	assert_false(str_has_prefix("wi", "wifi"));
+	assert_int_equal(utf8_width("Nhà văn hóa thôn Đông"), 21);
+	/* "hóa" with a combining acute accent (NFD) is still 3 columns. */
+	assert_int_equal(utf8_width("ho\xcc\x81"
+				    "a"),
+	    3);
+	assert_int_equal(utf8_width(""), 0);
 	hex_encode(bytes, sizeof bytes, hex);
 	assert_string_equal(hex, "00ab7fff");
 }
@@ -92,11 +98,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ratelimit_burst_then_interval),
-		cmocka_unit_test(test_local_time_is_utc_plus_7),
-		cmocka_unit_test(test_zone_fallback),
-		cmocka_unit_test(test_str_helpers),
-		cmocka_unit_test(test_level_names),
+	    cmocka_unit_test(test_ratelimit_burst_then_interval),
+	    cmocka_unit_test(test_local_time_is_utc_plus_7),
+	    cmocka_unit_test(test_zone_fallback),
+	    cmocka_unit_test(test_str_helpers),
+	    cmocka_unit_test(test_level_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
