@@ -1,0 +1,57 @@
+/* xanetctl.h - what every xanetctl command group shares: options, exits. */
+#ifndef XANET_XANETCTL_H
+#define XANET_XANETCTL_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+
+/* Exit codes; the README documents them. */
+enum ctl_exit {
+	CTL_OK = 0,
+	CTL_ERROR = 1,
+	CTL_USAGE = 2,
+	CTL_NOT_RUNNING = 3,
+	CTL_NO_DATABASE = 4,
+};
+
+struct ctl {
+	const char *config_path; /* -c, or NULL */
+	const char *db_path;     /* --db, or from the configuration */
+	const char *socket_path; /* --socket, or from the configuration */
+	bool json;
+	struct config *cfg; /* loaded on demand by ctl_config() */
+};
+
+struct ctl_command {
+	const char *name;
+	const char *usage;
+	/* ARGV[0] is the command name. Returns an enum ctl_exit. */
+	int (*fn)(struct ctl *ctl, int argc, char **argv);
+};
+
+/* The configuration in force (-c, the default file, or embedded); NULL on error (printed). */
+struct config *ctl_config(struct ctl *ctl);
+/* The database path and control socket path to use; NULL on error. */
+const char *ctl_db_path(struct ctl *ctl);
+const char *ctl_socket_path(struct ctl *ctl);
+/* Open the database read-only; on failure prints why and sets *EXIT. */
+sqlite3 *ctl_open_db(struct ctl *ctl, int *exit_code);
+
+/*
+ * Send REQUEST to the daemon, parse its one-line JSON answer into *OUT.
+ * Returns 0; -1 if the daemon is not running (nothing listening, with
+ * ERR saying so); -3 if permission to the socket is denied; -2 for any
+ * other failure (timeout, malformed answer).
+ */
+int client_request(const char *path, const char *request, json_t **out,
+    char *err, size_t errlen);
+
+/* Print a json value to stdout, indented, with a newline. */
+void ctl_print_json(json_t *j);
+
+int cmd_status(struct ctl *ctl, int argc, char **argv);
+int cmd_check_config(struct ctl *ctl, int argc, char **argv);
+int cmd_version(struct ctl *ctl, int argc, char **argv);
+
+#endif
