@@ -32,7 +32,10 @@
  *   bad K 'VALUE' in [S]: expected WHAT
  *   missing required key 'K' in [S]
  *   missing section [site]: it needs at least 'name = ...'
+ *   bad maintenance window 'W' in [S]: what is wrong (see maint.c)
  *   timeout 5s must be shorter than interval 3s in [S]
+ *   icmp round 7s (icmp_count 3, icmp_spacing 1s, timeout 5s) must be
+ *     shorter than interval 5s in [S]
  *   unknown parent 'P' for device 'K' (did you mean 'Q'?)
  *   device 'K' is its own parent
  *   parent cycle: a -> b -> a
@@ -46,6 +49,11 @@
  *   missing device key (column 'key')
  *   missing required value 'K' for device 'D'
  *   bad K 'VALUE' for device 'D': expected WHAT
+ *   bad maintenance window 'W' for device 'D': what is wrong
+ *
+ * [defaults] and [device KEY] share one table of device settings; a
+ * device takes each setting it leaves unset (or empty) from [defaults],
+ * so a new setting is one line in that table.
  *
  * The INI syntax is inih's, read through our own line reader: it counts
  * lines (Debian builds inih without INI_HANDLER_LINENO), strips leading
@@ -79,6 +87,7 @@
 #include "common/duration.h"
 #include "common/inventory.h"
 #include "common/log.h"
+#include "common/maint.h"
 #include "common/sysnet.h"
 #include "common/util.h"
 #include "common/xtime.h"
@@ -87,7 +96,7 @@
 #define CONFIG_MAX_BYTES (1024 * 1024)
 #define INV_MAX_BYTES    (8 * 1024 * 1024)
 #define KEY_MAX          63
-#define MAX_KEYS         16
+#define MAX_KEYS         32
 #define NAME_MAX_BYTES   200 /* the store keeps 255 */
 #define TEXT_MAX_BYTES   120 /* the store keeps 127 of a group */
 #define ZONEINFO_DIR     "/usr/share/zoneinfo"
@@ -99,6 +108,15 @@
 #define DEFAULT_SUCCESS     2
 #define DEFAULT_PROBES      "icmp"
 #define DEFAULT_PORT        8080
+#define DEFAULT_HTTP_STATUS "200-399"
+#define DEFAULT_ICMP_COUNT  3
+#define DEFAULT_SPACING_MS  1000
+#define DEFAULT_LOSS_WARN   20
+#define DEFAULT_DEGRADED_MS (5 * 60000)
+#define DEFAULT_FLAP_COUNT  6
+#define DEFAULT_FLAP_MS     (30 * 60000)
+#define DEFAULT_RETENTION   35
+#define MAINT_MAX_BYTES     1000 /* a CSV cell may list many windows */
 
 enum { FILE_CONF, FILE_INV };
 
@@ -111,9 +129,25 @@ struct cerr {
 struct loader;
 struct key_def;
 
-/* Parse VALUE into FIELD; -1 if it is not what key_def.expected says. */
+/*
+ * Parse VALUE into FIELD; -1 if it is not what key_def.expected says. A
+ * parser that knows better may say what is wrong in ld->bad and ld->why.
+ */
 typedef int (*key_parse_fn)(
     struct loader *ld, const struct key_def *k, void *field, const char *value);
+
+/*
+ * The type of a device setting, which says how a device inherits it from
+ * [defaults] and how the summary shows it; FT_NONE for every other key.
+ */
+enum field_type {
+	FT_NONE,
+	FT_INT,
+	FT_MS, /* int64_t milliseconds; 0 reads "off" */
+	FT_PCT,
+	FT_STR,
+	FT_RULE,
+};
 
 struct key_def {
 	const char *name;
@@ -122,6 +156,7 @@ struct key_def {
 	const char *expected;
 	bool required;
 	size_t max; /* text keys: longest value in bytes */
+	enum field_type type;
 };
 
 struct section_def {
@@ -129,12 +164,14 @@ struct section_def {
 	const struct key_def *keys;
 	size_t nkeys;
 	const char *example; /* keyed sections: how a header looks */
+	size_t base;         /* single sections: their struct in config */
 };
 
 /* A device while loading: where each key was set, and if it counts. */
 struct ldev {
 	struct config_device d;
 	int lines[MAX_KEYS];
+	bool set[MAX_KEYS]; /* given a value: not inherited from [defaults] */
 	int file;
 };
 
@@ -162,6 +199,8 @@ struct loader {
 	struct cerr errs[ERR_MAX]; /* the first ERR_MAX by file and line */
 	size_t nerrs;
 	size_t more;
+
+	char *bad, *why; /* a parser's own account of a bad value */
 
 	const char *data; /* the config file, for the line reader */
 	size_t len, pos;
@@ -749,6 +788,268 @@ parse_target(
 	return 0;
 }
 
+static int
+parse_rule(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (strcasecmp(value, "any") == 0)
+		*FIELD(int, field) = PROBE_RULE_ANY;
+	else if (strcasecmp(value, "all") == 0)
+		*FIELD(int, field) = PROBE_RULE_ALL;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_flap_count(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	long n;
+
+	if (int_parse(value, 2, 100, &n) == -1)
+		return -1;
+	*FIELD(int, field) = (int)n;
+	return 0;
+}
+
+static int
+parse_retention(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	long n;
+
+	if (int_parse(value, 1, 3650, &n) == -1)
+		return -1;
+	*FIELD(int, field) = (int)n;
+	return 0;
+}
+
+static int
+duration_in(const char *value, int64_t min, int64_t max, void *field)
+{
+	int64_t ms;
+
+	if (duration_parse(value, &ms) == -1 || ms < min || ms > max)
+		return -1;
+	*FIELD(int64_t, field) = ms;
+	return 0;
+}
+
+static int
+parse_spacing(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return duration_in(value, 10, 10000, field);
+}
+
+static int
+parse_rtt_warn(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (strcasecmp(value, "off") == 0 || strcmp(value, "0") == 0) {
+		*FIELD(int64_t, field) = 0;
+		return 0;
+	}
+	return duration_in(value, 1, 60000, field);
+}
+
+/* Down to 1s, so that a test can watch a window fill in seconds. */
+static int
+parse_window(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return duration_in(value, 1000, 86400000, field);
+}
+
+/* "20", "20%" or "12.5": a share of ICMP echoes lost. */
+static int
+parse_percent(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char *end;
+	double t;
+
+	if (!(value[0] == '.' || (value[0] >= '0' && value[0] <= '9')))
+		return -1;
+	errno = 0;
+	t = strtod(value, &end);
+	if (*end == '%')
+		end++;
+	if (errno != 0 || *end != '\0' || !isfinite(t) || t < 1 || t > 100)
+		return -1;
+	*FIELD(double, field) = t;
+	return 0;
+}
+
+/* A whole number LEN digits long, from MIN to MAX. */
+static int
+digits_in(const char *s, size_t len, long min, long max, long *out)
+{
+	char buf[8];
+
+	if (len == 0 || len >= sizeof buf || strspn(s, "0123456789") < len)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return int_parse(buf, min, max, out);
+}
+
+/*
+ * "200-399, 401": codes and ranges of codes, kept without the spaces
+ * ("200-399,401") for the HTTP probe to read.
+ */
+static int
+parse_http_status(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char *copy, *rest, *item, *out;
+	size_t n = 0, off = 0;
+	int rc = 0;
+
+	if (value[0] == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	copy = rest = xstrdup(value);
+	out = xcalloc(strlen(value) + 1, 1);
+	while (rc == 0 && (item = strsep(&rest, ",")) != NULL) {
+		size_t len = strlen(str_trim(item)), dash = strcspn(item, "-");
+		long lo, hi;
+
+		if (digits_in(item, dash, 100, 599, &lo) == -1)
+			rc = -1;
+		else if (dash == len)
+			hi = lo;
+		else if (digits_in(item + dash + 1, len - dash - 1, 100, 599,
+			     &hi) == -1 ||
+			 hi < lo)
+			rc = -1;
+		if (rc == 0)
+			off += (size_t)sprintf(
+			    out + off, "%s%s", n++ > 0 ? "," : "", item);
+	}
+	free(copy);
+	if (rc == 0)
+		set_str(FIELD(char *, field), out);
+	free(out);
+	return rc;
+}
+
+/*
+ * DNS servers for c-ares: "IPv4[:PORT]", "IPv6" or "[IPv6]:PORT",
+ * separated by commas and kept without the spaces. No zone: c-ares reads
+ * none.
+ */
+static int
+dns_server_valid(char *s)
+{
+	char *host = s, *port = NULL, *close;
+	long n;
+
+	if (s[0] == '[') {
+		if ((close = strchr(s, ']')) == NULL)
+			return -1;
+		*close = '\0';
+		host = s + 1;
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1] != '\0')
+			return -1;
+		if (addr_classify(host) != ADDR_IPV6)
+			return -1;
+	} else if (strchr(s, ':') != strrchr(s, ':')) {
+		if (addr_classify(host) != ADDR_IPV6)
+			return -1;
+	} else {
+		if ((port = strchr(s, ':')) != NULL)
+			*port++ = '\0';
+		if (addr_classify(host) != ADDR_IPV4)
+			return -1;
+	}
+	if (strchr(host, '%') != NULL)
+		return -1;
+	if (port != NULL && int_parse(port, 1, 65535, &n) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+parse_dns_servers(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char *copy = xstrdup(value), *rest = copy, *item, *out;
+	size_t n = 0, off = 0;
+	int rc = 0;
+
+	if (*str_trim(copy) == '\0') {
+		free(copy);
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	out = xcalloc(strlen(value) + 1, 1);
+	while (rc == 0 && (item = strsep(&rest, ",")) != NULL) {
+		char *check = xstrdup(str_trim(item));
+
+		rc = dns_server_valid(check);
+		free(check);
+		if (rc == 0)
+			off += (size_t)sprintf(
+			    out + off, "%s%s", n++ > 0 ? "," : "", item);
+	}
+	free(copy);
+	if (rc == 0)
+		set_str(FIELD(char *, field), out);
+	free(out);
+	return rc;
+}
+
+/*
+ * Windows as common/maint.h reads them, kept as written; "none" gives a
+ * device no windows even when [defaults] has some.
+ */
+static int
+parse_maintenance(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	struct maint_window *w;
+	size_t n;
+	char err[1200], *copy, *rest, *item;
+
+	if (strcasecmp(value, "none") == 0) {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (strlen(value) > k->max || has_control(value))
+		return -1;
+	if (maint_parse(value, &w, &n, err, sizeof err) == -1) {
+		/*
+		 * maint.c names the window: "bad maintenance window 'W':
+		 * why". Put where it is between the two, as other keys have.
+		 */
+		copy = rest = xstrdup(value);
+		while (
+		    ld->why == NULL && (item = strsep(&rest, ";,")) != NULL) {
+			char *head = xasprintf(
+			    "bad maintenance window '%s': ", str_trim(item));
+
+			if (str_has_prefix(err, head)) {
+				ld->bad =
+				    xasprintf("maintenance window '%s'", item);
+				ld->why = xstrdup(err + strlen(head));
+			}
+			free(head);
+		}
+		free(copy);
+		if (ld->why == NULL)
+			ld->why = xstrdup(err);
+		return -1;
+	}
+	maint_free(w);
+	set_str(FIELD(char *, field), n > 0 ? value : NULL);
+	return 0;
+}
+
 /* The key tables: adding a key is one line here. */
 
 #define TEXT_EXPECTED      "a non-empty text of at most 120 bytes"
@@ -761,103 +1062,152 @@ parse_target(
 #define PROBES_EXPECTED    "a list of probes such as icmp, tcp:443"
 #define KIND_EXPECTED \
 	"one of wifi-ap, switch, router, firewall, server, pc, printer, other"
+#define SPACING_EXPECTED "a duration from 10ms to 10s, such as 200ms or 1s"
+#define RTT_EXPECTED     "a duration from 1ms to 60s, such as 150ms, or off"
+#define WINDOW_EXPECTED  "a duration from 1s to 1d, such as 5m or 30m"
+#define HTTP_STATUS_EXPECTED                                                  \
+	"HTTP status codes from 100 to 599 and ranges of them, separated by " \
+	"commas, such as 200-399, 401"
+#define DNS_EXPECTED                                                         \
+	"IPv4 or IPv6 addresses separated by commas, each with an optional " \
+	"port, such as 1.1.1.1, 8.8.8.8:53, 2001:db8::53 or [2001:db8::53]:53"
 
 #define CFG(member) offsetof(struct config, member)
 #define DEV(member) offsetof(struct config_device, member)
 #define IND(member) offsetof(struct config_indicator, member)
 
 static const struct key_def site_keys[] = {
-    {"name", parse_text, CFG(site.name), TEXT_EXPECTED, true, TEXT_MAX_BYTES},
+    {"name", parse_text, CFG(site.name), TEXT_EXPECTED, true, TEXT_MAX_BYTES,
+	FT_NONE},
     {"province", parse_opt_text, CFG(site.province), TEXT_EXPECTED, false,
-	TEXT_MAX_BYTES},
+	TEXT_MAX_BYTES, FT_NONE},
     {"timezone", parse_zone, CFG(site.timezone),
-	"a time zone from " ZONEINFO_DIR ", such as Asia/Ho_Chi_Minh", false,
-	0},
-    {"lang", parse_lang, CFG(site.lang), "vi or en", false, 0},
+	"a time zone from " ZONEINFO_DIR ", such as Asia/Ho_Chi_Minh", false, 0,
+	FT_NONE},
+    {"lang", parse_lang, CFG(site.lang), "vi or en", false, 0, FT_NONE},
 };
 
 static const struct key_def daemon_keys[] = {
-    {"state_dir", parse_path, CFG(daemon.state_dir), PATH_EXPECTED, false, 0},
-    {"database", parse_path, CFG(daemon.database), PATH_EXPECTED, false, 0},
+    {"state_dir", parse_path, CFG(daemon.state_dir), PATH_EXPECTED, false, 0,
+	FT_NONE},
+    {"database", parse_path, CFG(daemon.database), PATH_EXPECTED, false, 0,
+	FT_NONE},
     {"control_socket", parse_path, CFG(daemon.control_socket), PATH_EXPECTED,
-	false, 0},
-    {"alert_log", parse_path, CFG(daemon.alert_log), PATH_EXPECTED, false, 0},
+	false, 0, FT_NONE},
+    {"alert_log", parse_path, CFG(daemon.alert_log), PATH_EXPECTED, false, 0,
+	FT_NONE},
     {"user", parse_user, CFG(daemon.user),
-	"a user name such as xanet (letters, digits, '_', '-', '.')", false, 0},
+	"a user name such as xanet (letters, digits, '_', '-', '.')", false, 0,
+	FT_NONE},
     {"inventory", parse_path, CFG(daemon.inventory),
-	"the path of a CSV file such as devices.csv", false, 0},
+	"the path of a CSV file such as devices.csv", false, 0, FT_NONE},
     {"log_level", parse_log_level, CFG(daemon.log_level),
-	"one of debug, info, notice, warning, err", false, 0},
+	"one of debug, info, notice, warning, err", false, 0, FT_NONE},
     {"db_sync", parse_db_sync, CFG(daemon.db_sync_full), "normal or full",
-	false, 0},
+	false, 0, FT_NONE},
+    {"retention_days", parse_retention, CFG(daemon.retention_days),
+	"a whole number of days from 1 to 3650", false, 0, FT_NONE},
+    {"dns_servers", parse_dns_servers, CFG(daemon.dns_servers), DNS_EXPECTED,
+	false, 0, FT_NONE},
 };
 
 static const struct key_def web_keys[] = {
-    {"enabled", parse_bool, CFG(web.enabled), BOOL_EXPECTED, false, 0},
+    {"enabled", parse_bool, CFG(web.enabled), BOOL_EXPECTED, false, 0, FT_NONE},
     {"listen", parse_ip, CFG(web.listen),
-	"an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0", false, 0},
+	"an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0", false, 0,
+	FT_NONE},
     {"port", parse_port, CFG(web.port), "a port number from 1 to 65535", false,
-	0},
+	0, FT_NONE},
 };
 
 static const struct key_def lan_keys[] = {
-    {"enabled", parse_bool, CFG(lan.enabled), BOOL_EXPECTED, false, 0},
+    {"enabled", parse_bool, CFG(lan.enabled), BOOL_EXPECTED, false, 0, FT_NONE},
     {"interfaces", parse_interfaces, CFG(lan.interfaces),
-	"interface names separated by commas, such as eth0, enp2s0", false, 0},
+	"interface names separated by commas, such as eth0, enp2s0", false, 0,
+	FT_NONE},
 };
 
-static const struct key_def defaults_keys[] = {
-    {"interval", parse_interval, CFG(defaults.interval_ms), INTERVAL_EXPECTED,
-	false, 0},
-    {"timeout", parse_timeout, CFG(defaults.timeout_ms), TIMEOUT_EXPECTED,
-	false, 0},
-    {"fail_threshold", parse_threshold, CFG(defaults.fail_threshold),
-	THRESHOLD_EXPECTED, false, 0},
-    {"success_threshold", parse_threshold, CFG(defaults.success_threshold),
-	THRESHOLD_EXPECTED, false, 0},
-    {"probes", parse_text, CFG(defaults.probes), PROBES_EXPECTED, false,
-	TEXT_MAX_BYTES},
-};
-
+/*
+ * [device KEY] and the inventory's columns: who the device is, then the
+ * device settings. [defaults] is the table's tail from SETTINGS_FIRST,
+ * with offsets into cfg->defaults: a device takes from it each setting it
+ * does not set itself. An empty text or list means "not set", as an
+ * empty CSV cell does; in [defaults], the built-in default.
+ */
 static const struct key_def device_keys[] = {
-    {"name", parse_text, DEV(name), NAME_EXPECTED, true, NAME_MAX_BYTES},
-    {"kind", parse_kind, DEV(kind), KIND_EXPECTED, true, 0},
-    {"group", parse_opt_text, DEV(group), TEXT_EXPECTED, false, TEXT_MAX_BYTES},
+    {"name", parse_text, DEV(name), NAME_EXPECTED, true, NAME_MAX_BYTES,
+	FT_NONE},
+    {"kind", parse_kind, DEV(kind), KIND_EXPECTED, true, 0, FT_NONE},
+    {"group", parse_opt_text, DEV(group), TEXT_EXPECTED, false, TEXT_MAX_BYTES,
+	FT_NONE},
     {"address", parse_address, DEV(address),
-	"an IPv4 address, IPv6 address or host name", false, 0},
-    {"parent", parse_parent, DEV(parent), "a device key", false, 0},
-    {"isp", parse_opt_text, DEV(isp), TEXT_EXPECTED, false, TEXT_MAX_BYTES},
+	"an IPv4 address, IPv6 address or host name", false, 0, FT_NONE},
+    {"parent", parse_parent, DEV(parent), "a device key", false, 0, FT_NONE},
+    {"isp", parse_opt_text, DEV(isp), TEXT_EXPECTED, false, TEXT_MAX_BYTES,
+	FT_NONE},
+    /* SETTINGS_FIRST: each with a type, for inheriting and the summary. */
     {"probes", parse_opt_text, DEV(probes), PROBES_EXPECTED, false,
-	TEXT_MAX_BYTES},
-    {"interval", parse_interval, DEV(interval_ms), INTERVAL_EXPECTED, false, 0},
-    {"timeout", parse_timeout, DEV(timeout_ms), TIMEOUT_EXPECTED, false, 0},
+	TEXT_MAX_BYTES, FT_STR},
+    {"interval", parse_interval, DEV(interval_ms), INTERVAL_EXPECTED, false, 0,
+	FT_MS},
+    {"timeout", parse_timeout, DEV(timeout_ms), TIMEOUT_EXPECTED, false, 0,
+	FT_MS},
     {"fail_threshold", parse_threshold, DEV(fail_threshold), THRESHOLD_EXPECTED,
-	false, 0},
+	false, 0, FT_INT},
     {"success_threshold", parse_threshold, DEV(success_threshold),
-	THRESHOLD_EXPECTED, false, 0},
+	THRESHOLD_EXPECTED, false, 0, FT_INT},
+    {"probe_rule", parse_rule, DEV(probe_rule), "any or all", false, 0,
+	FT_RULE},
+    {"icmp_count", parse_threshold, DEV(icmp_count), THRESHOLD_EXPECTED, false,
+	0, FT_INT},
+    {"icmp_spacing", parse_spacing, DEV(icmp_spacing_ms), SPACING_EXPECTED,
+	false, 0, FT_MS},
+    {"http_status", parse_http_status, DEV(http_status), HTTP_STATUS_EXPECTED,
+	false, 0, FT_STR},
+    {"http_contains", parse_opt_text, DEV(http_contains), TEXT_EXPECTED, false,
+	TEXT_MAX_BYTES, FT_STR},
+    {"loss_warn", parse_percent, DEV(loss_warn),
+	"a percentage from 1 to 100, such as 20 or 12.5", false, 0, FT_PCT},
+    {"rtt_warn", parse_rtt_warn, DEV(rtt_warn_ms), RTT_EXPECTED, false, 0,
+	FT_MS},
+    {"degraded_after", parse_window, DEV(degraded_after_ms), WINDOW_EXPECTED,
+	false, 0, FT_MS},
+    {"flap_count", parse_flap_count, DEV(flap_count),
+	"a whole number from 2 to 100", false, 0, FT_INT},
+    {"flap_window", parse_window, DEV(flap_window_ms), WINDOW_EXPECTED, false,
+	0, FT_MS},
+    {"maintenance", parse_maintenance, DEV(maintenance),
+	"windows such as Sun 22:00-23:00; 2026-12-01 08:00-12:00, or none",
+	false, MAINT_MAX_BYTES, FT_STR},
 };
+#define SETTINGS_FIRST 6
+#define NDEVICE_KEYS   (sizeof device_keys / sizeof device_keys[0])
 
 static const struct key_def indicator_keys[] = {
-    {"title", parse_text, IND(title), NAME_EXPECTED, true, NAME_MAX_BYTES},
+    {"title", parse_text, IND(title), NAME_EXPECTED, true, NAME_MAX_BYTES,
+	FT_NONE},
     {"metric", parse_metric, IND(metric),
 	"one of uptime-group, uptime-device-min, lan-coverage, "
 	"uplink-quality, av-coverage",
-	true, 0},
-    {"scope", parse_opt_text, IND(scope), TEXT_EXPECTED, false, TEXT_MAX_BYTES},
-    {"target", parse_target, IND(target), "a number from 0 to 100", false, 0},
+	true, 0, FT_NONE},
+    {"scope", parse_opt_text, IND(scope), TEXT_EXPECTED, false, TEXT_MAX_BYTES,
+	FT_NONE},
+    {"target", parse_target, IND(target), "a number from 0 to 100", false, 0,
+	FT_NONE},
 };
 
 #define KEYS(t) t, sizeof t / sizeof t[0]
 
 static const struct section_def sections[NSECT] = {
-    [SECT_SITE] = {"site", KEYS(site_keys), NULL},
-    [SECT_DAEMON] = {"daemon", KEYS(daemon_keys), NULL},
-    [SECT_WEB] = {"web", KEYS(web_keys), NULL},
-    [SECT_LAN] = {"lan", KEYS(lan_keys), NULL},
-    [SECT_DEFAULTS] = {"defaults", KEYS(defaults_keys), NULL},
-    [SECT_DEVICE] = {"device", KEYS(device_keys), "[device ap-thon-dong]"},
+    [SECT_SITE] = {"site", KEYS(site_keys), NULL, 0},
+    [SECT_DAEMON] = {"daemon", KEYS(daemon_keys), NULL, 0},
+    [SECT_WEB] = {"web", KEYS(web_keys), NULL, 0},
+    [SECT_LAN] = {"lan", KEYS(lan_keys), NULL, 0},
+    [SECT_DEFAULTS] = {"defaults", device_keys + SETTINGS_FIRST,
+	NDEVICE_KEYS - SETTINGS_FIRST, NULL, CFG(defaults)},
+    [SECT_DEVICE] = {"device", KEYS(device_keys), "[device ap-thon-dong]", 0},
     [SECT_INDICATOR] = {"indicator", KEYS(indicator_keys),
-	"[indicator uptime-wifi]"},
+	"[indicator uptime-wifi]", 0},
 };
 
 _Static_assert(sizeof device_keys / sizeof device_keys[0] <= MAX_KEYS,
@@ -875,13 +1225,24 @@ key_index(const struct section_def *sd, const char *name)
 }
 
 /* Parse VALUE for key K into BASE; CTX says where, for the message. */
-static void
+static int
 value_apply(struct loader *ld, const struct key_def *k, void *base,
     const char *value, int file, int line, const char *ctx)
 {
-	if (k->parse(ld, k, (char *)base + k->offset, value) == -1)
+	if (k->parse(ld, k, (char *)base + k->offset, value) == 0)
+		return 0;
+	if (ld->bad != NULL && ld->why != NULL)
+		lerr(ld, file, line, "bad %s %s: %s", ld->bad, ctx, ld->why);
+	else if (ld->why != NULL)
+		lerr(ld, file, line, "bad %s '%s' %s: %s", k->name, value, ctx,
+		    ld->why);
+	else
 		lerr(ld, file, line, "bad %s '%s' %s: expected %s", k->name,
 		    value, ctx, k->expected);
+	free(ld->bad);
+	free(ld->why);
+	ld->bad = ld->why = NULL;
+	return -1;
 }
 
 /* Sections. */
@@ -895,10 +1256,20 @@ config_new(void)
 	cfg->web.enabled = 1;
 	cfg->web.port = DEFAULT_PORT;
 	cfg->lan.enabled = 1;
+	cfg->daemon.retention_days = DEFAULT_RETENTION;
+	cfg->defaults.parent_index = -1;
 	cfg->defaults.interval_ms = DEFAULT_INTERVAL_MS;
 	cfg->defaults.timeout_ms = DEFAULT_TIMEOUT_MS;
 	cfg->defaults.fail_threshold = DEFAULT_FAIL;
 	cfg->defaults.success_threshold = DEFAULT_SUCCESS;
+	cfg->defaults.probe_rule = PROBE_RULE_ANY;
+	cfg->defaults.icmp_count = DEFAULT_ICMP_COUNT;
+	cfg->defaults.icmp_spacing_ms = DEFAULT_SPACING_MS;
+	cfg->defaults.loss_warn = DEFAULT_LOSS_WARN;
+	cfg->defaults.rtt_warn_ms = 0; /* off */
+	cfg->defaults.degraded_after_ms = DEFAULT_DEGRADED_MS;
+	cfg->defaults.flap_count = DEFAULT_FLAP_COUNT;
+	cfg->defaults.flap_window_ms = DEFAULT_FLAP_MS;
 	return cfg;
 }
 
@@ -913,9 +1284,6 @@ ldev_add(struct loader *ld, const char *key, int file, int line)
 	ldv->d.key = xstrdup(key);
 	ldv->d.kind = DEVICE_OTHER;
 	ldv->d.parent_index = -1;
-	/* Unset: inherited from [defaults] once the whole file is read. */
-	ldv->d.interval_ms = -1;
-	ldv->d.timeout_ms = -1;
 	ldv->d.src_file = xstrdup(ld->files[file]);
 	ldv->d.src_line = line;
 	ldv->file = file;
@@ -1146,7 +1514,7 @@ conf_handler(
 		base = &ld->inds[ld->cur].ind;
 		lines = ld->inds[ld->cur].lines;
 	} else {
-		base = ld->cfg;
+		base = (char *)ld->cfg + sd->base;
 		lines = ld->single_keys[ld->sect];
 	}
 	if ((k = key_index(sd, name)) < 0) {
@@ -1168,7 +1536,11 @@ conf_handler(
 		v[vlen - 2] = '\0';
 	}
 	ctx = xasprintf("in %s", ld->sect_title);
-	value_apply(ld, &sd->keys[k], base, v, FILE_CONF, ld->line, ctx);
+	/* A bad value is reported once: the device keeps the default. */
+	if (value_apply(ld, &sd->keys[k], base, v, FILE_CONF, ld->line, ctx) ==
+		0 &&
+	    ld->sect == SECT_DEVICE && v[0] != '\0')
+		ld->devs[ld->cur].set[k] = true;
 	free(ctx);
 	free(v);
 	return 1;
@@ -1452,8 +1824,9 @@ inventory_load(struct loader *ld, const char *data, size_t len)
 			if (map[c] < 0 || v[0] == '\0')
 				continue;
 			ldv->lines[map[c]] = line;
-			value_apply(ld, &sd->keys[map[c]], &ldv->d, v, FILE_INV,
-			    line, ctx);
+			ldv->set[map[c]] =
+			    value_apply(ld, &sd->keys[map[c]], &ldv->d, v,
+				FILE_INV, line, ctx) == 0;
 		}
 		free(ctx);
 		for (size_t i = 0; i < sd->nkeys; i++) {
@@ -1478,48 +1851,122 @@ dev_ctx(const struct ldev *ldv)
 	return xasprintf("in [device %s]", ldv->d.key);
 }
 
-static void
-timeout_check(struct loader *ld, int file, int iv_line, int to_line,
-    int64_t interval_ms, int64_t timeout_ms, const char *ctx)
+/* Does the probe list run an ICMP round? */
+static bool
+probes_icmp(const char *probes)
 {
-	char iv[32], to[32];
+	char *copy, *rest, *item;
+	bool found = false;
 
-	if (timeout_ms < interval_ms)
+	if (probes == NULL)
+		return false;
+	copy = rest = xstrdup(probes);
+	while (!found && (item = strsep(&rest, ",")) != NULL) {
+		str_trim(item);
+		found = strcasecmp(item, "icmp") == 0 ||
+			strncasecmp(item, "icmp:", 5) == 0;
+	}
+	free(copy);
+	return found;
+}
+
+/*
+ * A round must end before the next one starts: the timeout, and for ICMP
+ * the echoes sent icmp_spacing apart before the last one's timeout. LINES
+ * say where section SD set its keys: only what it sets itself is checked,
+ * so that a mistake in [defaults] is reported once, there, and not again
+ * for every device that inherits it.
+ */
+static void
+round_check(struct loader *ld, int file, const struct section_def *sd,
+    const int *lines, const struct config_device *d, const char *ctx)
+{
+	static const char *const keys[] = {
+	    "interval", "timeout", "icmp_count", "icmp_spacing", "probes"};
+	int line[5], last = 0;
+	char iv[32], to[32], sp[32], rd[32];
+	int64_t round;
+
+	for (size_t i = 0; i < 5; i++) {
+		line[i] = lines[key_index(sd, keys[i])];
+		if (line[i] > last)
+			last = line[i];
+	}
+	duration_format(d->interval_ms, iv, sizeof iv);
+	duration_format(d->timeout_ms, to, sizeof to);
+	if (d->timeout_ms >= d->interval_ms) {
+		if (line[0] > 0 || line[1] > 0)
+			lerr(ld, file, line[1] > 0 ? line[1] : line[0],
+			    "timeout %s must be shorter than interval %s %s",
+			    to, iv, ctx);
 		return;
-	duration_format(interval_ms, iv, sizeof iv);
-	duration_format(timeout_ms, to, sizeof to);
-	lerr(ld, file, to_line > 0 ? to_line : iv_line,
-	    "timeout %s must be shorter than interval %s %s", to, iv, ctx);
+	}
+	if (last == 0 || !probes_icmp(d->probes))
+		return;
+	round =
+	    (int64_t)(d->icmp_count - 1) * d->icmp_spacing_ms + d->timeout_ms;
+	if (round < d->interval_ms)
+		return;
+	duration_format(d->icmp_spacing_ms, sp, sizeof sp);
+	duration_format(round, rd, sizeof rd);
+	lerr(ld, file, last,
+	    "icmp round %s (icmp_count %d, icmp_spacing %s, timeout %s) must "
+	    "be shorter than interval %s %s",
+	    rd, d->icmp_count, sp, to, iv, ctx);
+}
+
+/* Copy the device setting K from FROM to TO. */
+static void
+setting_copy(const struct key_def *k, struct config_device *to,
+    const struct config_device *from)
+{
+	const char *src = (const char *)from + k->offset;
+	char *dst = (char *)to + k->offset;
+
+	switch (k->type) {
+	case FT_INT:
+	case FT_RULE:
+		memcpy(dst, src, sizeof(int));
+		break;
+	case FT_MS:
+		memcpy(dst, src, sizeof(int64_t));
+		break;
+	case FT_PCT:
+		memcpy(dst, src, sizeof(double));
+		break;
+	case FT_STR:
+		set_str(
+		    (char **)(void *)dst, *(char *const *)(const void *)src);
+		break;
+	case FT_NONE:
+		break;
+	}
+}
+
+/* Every device setting SET does not mark (NULL: all) from [defaults]. */
+static void
+device_inherit(
+    struct config_device *d, const struct config_device *defs, const bool *set)
+{
+	const struct section_def *sd = &sections[SECT_DEVICE];
+
+	for (size_t i = 0; i < sd->nkeys; i++)
+		if (sd->keys[i].type != FT_NONE && (set == NULL || !set[i]))
+			setting_copy(&sd->keys[i], d, defs);
 }
 
 static void
 devices_inherit(struct loader *ld)
 {
 	const struct section_def *sd = &sections[SECT_DEVICE];
-	const struct config *cfg = ld->cfg;
-	int iv = key_index(sd, "interval"), to = key_index(sd, "timeout");
 
 	for (size_t i = 0; i < ld->ndevs; i++) {
 		struct ldev *ldv = &ld->devs[i];
-		struct config_device *d = &ldv->d;
 		char *ctx;
 
-		if (d->interval_ms < 0)
-			d->interval_ms = cfg->defaults.interval_ms;
-		if (d->timeout_ms < 0)
-			d->timeout_ms = cfg->defaults.timeout_ms;
-		if (d->fail_threshold == 0)
-			d->fail_threshold = cfg->defaults.fail_threshold;
-		if (d->success_threshold == 0)
-			d->success_threshold = cfg->defaults.success_threshold;
-		if (d->probes == NULL)
-			d->probes = xstrdup(cfg->defaults.probes);
-		/* Only the device's own keys: [defaults] is checked apart. */
-		if (ldv->lines[iv] == 0 && ldv->lines[to] == 0)
-			continue;
+		device_inherit(&ldv->d, &ld->cfg->defaults, ldv->set);
 		ctx = dev_ctx(ldv);
-		timeout_check(ld, ldv->file, ldv->lines[iv], ldv->lines[to],
-		    d->interval_ms, d->timeout_ms, ctx);
+		round_check(ld, ldv->file, sd, ldv->lines, &ldv->d, ctx);
 		free(ctx);
 	}
 }
@@ -1737,6 +2184,8 @@ defaults_fill(struct config *cfg)
 		cfg->web.listen = xstrdup("127.0.0.1");
 	if (cfg->defaults.probes == NULL)
 		cfg->defaults.probes = xstrdup(DEFAULT_PROBES);
+	if (cfg->defaults.http_status == NULL)
+		cfg->defaults.http_status = xstrdup(DEFAULT_HTTP_STATUS);
 }
 
 static void
@@ -1749,6 +2198,9 @@ device_free(struct config_device *d)
 	free(d->parent);
 	free(d->isp);
 	free(d->probes);
+	free(d->http_status);
+	free(d->http_contains);
+	free(d->maintenance);
 	free(d->src_file);
 }
 
@@ -1800,8 +2252,6 @@ config_load_mode(const char *path, bool paths_only, char *err, size_t errlen)
 	crypto_hash_sha256_state sha;
 	char *data, *inv_data = NULL, *dir;
 	size_t len, inv_len = 0;
-	const struct section_def *dsd = &sections[SECT_DEFAULTS];
-	int *dlines = ld.single_keys[SECT_DEFAULTS];
 	int rc;
 
 	if (errlen > 0)
@@ -1830,9 +2280,8 @@ config_load_mode(const char *path, bool paths_only, char *err, size_t errlen)
 		lerr(&ld, FILE_CONF, 0,
 		    "missing section [site]: it needs at least 'name = ...'");
 	defaults_fill(cfg);
-	timeout_check(&ld, FILE_CONF, dlines[key_index(dsd, "interval")],
-	    dlines[key_index(dsd, "timeout")], cfg->defaults.interval_ms,
-	    cfg->defaults.timeout_ms, "in [defaults]");
+	round_check(&ld, FILE_CONF, &sections[SECT_DEFAULTS],
+	    ld.single_keys[SECT_DEFAULTS], &cfg->defaults, "in [defaults]");
 
 	dir = dir_of(path);
 	if (cfg->daemon.inventory != NULL) {
@@ -1911,11 +2360,7 @@ dev_push(struct config *cfg, const char *key, const char *name,
 			if (strcmp(cfg->devices[i].key, parent) == 0)
 				d->parent_index = (int)i;
 	}
-	d->probes = xstrdup(cfg->defaults.probes);
-	d->interval_ms = cfg->defaults.interval_ms;
-	d->timeout_ms = cfg->defaults.timeout_ms;
-	d->fail_threshold = cfg->defaults.fail_threshold;
-	d->success_threshold = cfg->defaults.success_threshold;
+	device_inherit(d, &cfg->defaults, NULL);
 }
 
 static bool
@@ -2069,11 +2514,12 @@ config_free(struct config *cfg)
 	free(cfg->daemon.alert_log);
 	free(cfg->daemon.user);
 	free(cfg->daemon.inventory);
+	free(cfg->daemon.dns_servers);
 	free(cfg->web.listen);
 	for (size_t i = 0; i < cfg->lan.ninterfaces; i++)
 		free(cfg->lan.interfaces[i]);
 	free(cfg->lan.interfaces);
-	free(cfg->defaults.probes);
+	device_free(&cfg->defaults);
 	for (size_t i = 0; i < cfg->ndevices; i++)
 		device_free(&cfg->devices[i]);
 	free(cfg->devices);
@@ -2097,6 +2543,105 @@ cell_print(FILE *fp, const char *s, size_t width, bool last)
 		fputc(' ', fp);
 }
 
+/* The setting K of D as the summary shows it, e.g. "30s", "20%", "any". */
+static void
+setting_format(const struct key_def *k, const struct config_device *d,
+    char *buf, size_t len)
+{
+	const char *src = (const char *)d + k->offset, *str;
+	int64_t ms;
+	double pct;
+	int n;
+
+	buf[0] = '\0';
+	switch (k->type) {
+	case FT_INT:
+		memcpy(&n, src, sizeof n);
+		snprintf(buf, len, "%d", n);
+		break;
+	case FT_RULE:
+		memcpy(&n, src, sizeof n);
+		str_copy(buf, n == PROBE_RULE_ALL ? "all" : "any", len);
+		break;
+	case FT_MS:
+		memcpy(&ms, src, sizeof ms);
+		if (ms == 0)
+			str_copy(buf, "off", len);
+		else
+			duration_format(ms, buf, len);
+		break;
+	case FT_PCT:
+		memcpy(&pct, src, sizeof pct);
+		snprintf(buf, len, "%g%%", pct);
+		break;
+	case FT_STR:
+		memcpy(&str, src, sizeof str);
+		/* Quoted where a list separator would run into the next. */
+		if (str != NULL && strpbrk(str, " ,;") != NULL)
+			snprintf(buf, len, "\"%s\"", str);
+		else if (str != NULL)
+			str_copy(buf, str, len);
+		break;
+	case FT_NONE:
+		break;
+	}
+}
+
+/*
+ * "name value" for each device setting of D not in SKIP, and only those
+ * that differ from DEFS unless DEFS is NULL; wrapped under INDENT.
+ */
+static void
+settings_print(FILE *fp, const struct config_device *d,
+    const struct config_device *defs, const char *const *skip,
+    const char *first, const char *indent)
+{
+	const struct section_def *sd = &sections[SECT_DEVICE];
+	size_t col = 0, n = 0;
+	char val[1100], dval[1100];
+
+	for (size_t i = 0; i < sd->nkeys; i++) {
+		const struct key_def *k = &sd->keys[i];
+		bool skipped = k->type == FT_NONE;
+		char *item;
+		size_t w;
+
+		for (size_t j = 0; skip[j] != NULL && !skipped; j++)
+			skipped = strcmp(skip[j], k->name) == 0;
+		if (skipped)
+			continue;
+		setting_format(k, d, val, sizeof val);
+		if (defs != NULL) {
+			setting_format(k, defs, dval, sizeof dval);
+			if (strcmp(val, dval) == 0)
+				continue;
+		}
+		/* A device's "maintenance = none" against [defaults]' windows. */
+		if (val[0] == '\0' && defs == NULL)
+			continue;
+		if (val[0] == '\0')
+			str_copy(val, "none", sizeof val);
+		item = xasprintf("%s %s", k->name, val);
+		w = utf8_width(item);
+		if (n == 0) {
+			fputs(first, fp);
+			col = utf8_width(first);
+		} else if (col + 2 + w > 78) {
+			fprintf(fp, ",\n%s", indent);
+			col = utf8_width(indent);
+		} else {
+			fputs(", ", fp);
+			col += 2;
+		}
+		fputs(item, fp);
+		col += w;
+		n++;
+		free(item);
+	}
+	if (n > 0)
+		fputc('\n', fp);
+}
+
 #define NCOLS 7
 
 void
@@ -2104,6 +2649,11 @@ config_print_summary(const struct config *cfg, FILE *fp)
 {
 	static const char *const heads[NCOLS] = {
 	    "KEY", "KIND", "GROUP", "ADDRESS", "PARENT", "PROBES", "INTERVAL"};
+	/* Shown on the first defaults line, or as columns of the table. */
+	static const char *const first_line[] = {"probes", "interval",
+	    "timeout", "fail_threshold", "success_threshold", NULL};
+	static const char *const columns[] = {"probes", "interval", NULL};
+	const char *indent = "            ";
 	size_t width[NCOLS];
 	char hex[65], iv[32], to[32];
 
@@ -2120,6 +2670,19 @@ config_print_summary(const struct config *cfg, FILE *fp)
 	fprintf(fp, "alert log:  %s\n", cfg->daemon.alert_log);
 	if (cfg->daemon.inventory != NULL)
 		fprintf(fp, "inventory:  %s\n", cfg->daemon.inventory);
+	fprintf(fp, "retention:  %d days of raw samples\n",
+	    cfg->daemon.retention_days);
+	fputs("dns:        ", fp);
+	if (cfg->daemon.dns_servers == NULL)
+		fputs("the system's resolvers", fp);
+	/* Kept as "a,b" for c-ares; shown as people write lists. */
+	for (const char *p = cfg->daemon.dns_servers; p != NULL && *p; p++) {
+		if (*p == ',')
+			fputs(", ", fp);
+		else
+			fputc(*p, fp);
+	}
+	fputc('\n', fp);
 	if (!cfg->web.enabled)
 		fprintf(fp, "web:        off\n");
 	else if (strchr(cfg->web.listen, ':') != NULL)
@@ -2146,6 +2709,7 @@ config_print_summary(const struct config *cfg, FILE *fp)
 	    "probes %s\n",
 	    iv, to, cfg->defaults.fail_threshold,
 	    cfg->defaults.success_threshold, cfg->defaults.probes);
+	settings_print(fp, &cfg->defaults, NULL, first_line, indent, indent);
 	fprintf(fp, "devices:    %zu\n", cfg->ndevices);
 	for (size_t c = 0; c < NCOLS; c++)
 		width[c] = strlen(heads[c]);
@@ -2181,6 +2745,8 @@ config_print_summary(const struct config *cfg, FILE *fp)
 		for (size_t c = 0; c < NCOLS; c++)
 			cell_print(fp, v[c], width[c], c == NCOLS - 1);
 		fputc('\n', fp);
+		/* What the table has no column for, where it is not [defaults]. */
+		settings_print(fp, d, &cfg->defaults, columns, "    ", "    ");
 	}
 	if (cfg->nindicators > 0)
 		fprintf(fp, "indicators: %zu\n", cfg->nindicators);

@@ -35,8 +35,25 @@ struct config_device {
 	int64_t timeout_ms;
 	int fail_threshold;
 	int success_threshold;
+	/* How the device is judged (inherited from [defaults] when unset). */
+	int probe_rule;          /* PROBE_RULE_ANY (default) or _ALL */
+	int icmp_count;          /* echoes per ICMP round, default 3 */
+	int64_t icmp_spacing_ms; /* between the echoes of a round, default 1s */
+	char *http_status;       /* accepted HTTP codes, default "200-399" */
+	char *http_contains;     /* text the HTTP body must contain, or NULL */
+	double loss_warn;        /* loss % that is `degraded`, default 20 */
+	int64_t rtt_warn_ms;     /* average RTT that is `degraded`; 0 = off */
+	int64_t degraded_after_ms; /* sustained this long, default 5m */
+	int flap_count;            /* this many transitions ... default 6 */
+	int64_t flap_window_ms;    /* ... within this window is flapping, 30m */
+	char *maintenance;         /* windows as written; see common/maint.h */
 	char *src_file; /* where it was defined: config file or CSV */
 	int src_line;   /* its line, or the CSV row */
+};
+
+enum {
+	PROBE_RULE_ANY, /* up while any probe succeeds */
+	PROBE_RULE_ALL, /* up only while every probe succeeds */
 };
 
 struct config_indicator {
@@ -63,10 +80,13 @@ struct config {
 		char *database;       /* default STATE_DIR/xanet.db */
 		char *control_socket; /* default STATE_DIR/xanetd.sock */
 		char *alert_log;      /* default STATE_DIR/alerts.log */
-		char *user;       /* drop to this user when started as root */
-		char *inventory;  /* CSV path, relative to the config file */
-		int log_level;    /* syslog priority */
-		int db_sync_full; /* synchronous=FULL instead of NORMAL */
+		char *user;         /* drop to this user when started as root */
+		char *inventory;    /* CSV path, relative to the config file */
+		int log_level;      /* syslog priority */
+		int db_sync_full;   /* synchronous=FULL instead of NORMAL */
+		int retention_days; /* raw samples kept, default 35 */
+		char *
+		    dns_servers; /* "IP[:PORT],..." for c-ares; NULL: resolv.conf */
 	} daemon;
 	struct {
 		int enabled;
@@ -78,13 +98,11 @@ struct config {
 		char **interfaces;
 		size_t ninterfaces;
 	} lan;
-	struct {
-		int64_t interval_ms;
-		int64_t timeout_ms;
-		int fail_threshold;
-		int success_threshold;
-		char *probes;
-	} defaults;
+	/*
+	 * Device settings that [defaults] can set for every device: the
+	 * same fields, with the same meaning, as in struct config_device.
+	 */
+	struct config_device defaults;
 	struct config_device *devices;
 	size_t ndevices;
 	struct config_indicator *indicators;

@@ -214,6 +214,141 @@ static const struct bad_case bad_cases[] = {
 	"t.conf:3: not valid UTF-8 text: save the file as UTF-8"},
     {"inventory that does not exist", SITE "[daemon]\ninventory = no.csv\n",
 	"no.csv: cannot open: No such file or directory"},
+    /* The device settings, in [defaults] and in [device KEY]. */
+    {"bad probe_rule", SITE "[defaults]\nprobe_rule = most\n",
+	"t.conf:4: bad probe_rule 'most' in [defaults]: expected any or all"},
+    {"icmp_count of zero", SITE DEV("ap-1", "wifi-ap") "icmp_count = 0\n",
+	"t.conf:6: bad icmp_count '0' in [device ap-1]: expected a whole "
+	"number from 1 to 100"},
+    {"icmp_count over 100", SITE "[defaults]\nicmp_count = 101\n",
+	"t.conf:4: bad icmp_count '101' in [defaults]: expected a whole "
+	"number from 1 to 100"},
+    {"icmp_spacing below 10ms", SITE "[defaults]\nicmp_spacing = 5ms\n",
+	"t.conf:4: bad icmp_spacing '5ms' in [defaults]: expected a "
+	"duration from 10ms to 10s, such as 200ms or 1s"},
+    {"icmp_spacing over 10s",
+	SITE DEV("ap-1", "wifi-ap") "icmp_spacing = 11s\n",
+	"t.conf:6: bad icmp_spacing '11s' in [device ap-1]: expected a "
+	"duration from 10ms to 10s, such as 200ms or 1s"},
+    {"http_status out of range", SITE "[defaults]\nhttp_status = 200-600\n",
+	"t.conf:4: bad http_status '200-600' in [defaults]: expected HTTP "
+	"status codes from 100 to 599 and ranges of them, separated by "
+	"commas, such as 200-399, 401"},
+    {"http_status range backwards",
+	SITE DEV("ap-1", "wifi-ap") "http_status = 401, 399-200\n",
+	"t.conf:6: bad http_status '401, 399-200' in [device ap-1]: expected "
+	"HTTP status codes from 100 to 599 and ranges of them, separated by "
+	"commas, such as 200-399, 401"},
+    {"http_status with a hole", SITE "[defaults]\nhttp_status = 200,,301\n",
+	"t.conf:4: bad http_status '200,,301' in [defaults]: expected HTTP "
+	"status codes from 100 to 599 and ranges of them, separated by "
+	"commas, such as 200-399, 401"},
+    {"http_status not a code", SITE "[defaults]\nhttp_status = 2xx\n",
+	"t.conf:4: bad http_status '2xx' in [defaults]: expected HTTP status "
+	"codes from 100 to 599 and ranges of them, separated by commas, such "
+	"as 200-399, 401"},
+    {"http_contains too long",
+	SITE "[defaults]\nhttp_contains = "
+	     "0123456789012345678901234567890123456789012345678901234567890"
+	     "123456789012345678901234567890123456789012345678901234567890\n",
+	"t.conf:4: bad http_contains '"
+	"0123456789012345678901234567890123456789012345678901234567890"
+	"123456789012345678901234567890123456789012345678901234567890' in "
+	"[defaults]: expected a non-empty text of at most 120 bytes"},
+    {"loss_warn of zero", SITE "[defaults]\nloss_warn = 0\n",
+	"t.conf:4: bad loss_warn '0' in [defaults]: expected a percentage "
+	"from 1 to 100, such as 20 or 12.5"},
+    {"loss_warn over 100", SITE DEV("ap-1", "wifi-ap") "loss_warn = 150%\n",
+	"t.conf:6: bad loss_warn '150%' in [device ap-1]: expected a "
+	"percentage from 1 to 100, such as 20 or 12.5"},
+    {"rtt_warn over 60s", SITE "[defaults]\nrtt_warn = 2m\n",
+	"t.conf:4: bad rtt_warn '2m' in [defaults]: expected a duration from "
+	"1ms to 60s, such as 150ms, or off"},
+    {"rtt_warn as a word", SITE DEV("ap-1", "wifi-ap") "rtt_warn = high\n",
+	"t.conf:6: bad rtt_warn 'high' in [device ap-1]: expected a duration "
+	"from 1ms to 60s, such as 150ms, or off"},
+    {"degraded_after below 1s", SITE "[defaults]\ndegraded_after = 500ms\n",
+	"t.conf:4: bad degraded_after '500ms' in [defaults]: expected a "
+	"duration from 1s to 1d, such as 5m or 30m"},
+    {"degraded_after over a day",
+	SITE DEV("ap-1", "wifi-ap") "degraded_after = 2d\n",
+	"t.conf:6: bad degraded_after '2d' in [device ap-1]: expected a "
+	"duration from 1s to 1d, such as 5m or 30m"},
+    {"flap_count of one", SITE "[defaults]\nflap_count = 1\n",
+	"t.conf:4: bad flap_count '1' in [defaults]: expected a whole number "
+	"from 2 to 100"},
+    {"flap_window of zero", SITE DEV("ap-1", "wifi-ap") "flap_window = 0s\n",
+	"t.conf:6: bad flap_window '0s' in [device ap-1]: expected a "
+	"duration from 1s to 1d, such as 5m or 30m"},
+    {"maintenance hour",
+	SITE DEV("ap-1", "wifi-ap") "maintenance = Sun "
+				    "25:00-26:00\n",
+	"t.conf:6: bad maintenance window 'Sun 25:00-26:00' in [device ap-1]: "
+	"hour must be 0-23"},
+    {"maintenance, the second window",
+	SITE "[defaults]\nmaintenance = daily 02:00-02:30;Sunday "
+	     "22:00-23:00\n",
+	"t.conf:4: bad maintenance window 'Sunday 22:00-23:00' in "
+	"[defaults]: unknown day 'Sunday': use Mon, Tue, Wed, Thu, Fri, Sat, "
+	"Sun, a range such as Mon-Fri, or daily"},
+    {"maintenance one-off backwards",
+	SITE DEV("ap-1", "wifi-ap") "maintenance = 2026-12-25 06:00 - "
+				    "2026-12-24 22:00\n",
+	"t.conf:6: bad maintenance window '2026-12-25 06:00 - 2026-12-24 "
+	"22:00' in [device ap-1]: it ends before it starts"},
+    {"icmp round too long in [defaults]",
+	SITE "[defaults]\ninterval = 5s\ntimeout = 3s\n",
+	"t.conf:5: icmp round 5s (icmp_count 3, icmp_spacing 1s, timeout 3s) "
+	"must be shorter than interval 5s in [defaults]"},
+    {"icmp round too long in a device",
+	SITE DEV("ap-1", "wifi-ap") "icmp_count = 10\nicmp_spacing = 3s\n",
+	"t.conf:7: icmp round 32s (icmp_count 10, icmp_spacing 3s, timeout "
+	"5s) must be shorter than interval 30s in [device ap-1]"},
+    {"icmp round too long through the device's probes",
+	SITE "[defaults]\nprobes = tcp:80\ninterval = 5s\ntimeout = 4s\n" DEV(
+	    "ap-1", "wifi-ap") "probes = tcp:80, icmp\n",
+	"t.conf:10: icmp round 6s (icmp_count 3, icmp_spacing 1s, timeout "
+	"4s) must be shorter than interval 5s in [device ap-1]"},
+    /* [daemon] */
+    {"retention_days of zero", SITE "[daemon]\nretention_days = 0\n",
+	"t.conf:4: bad retention_days '0' in [daemon]: expected a whole "
+	"number of days from 1 to 3650"},
+    {"retention_days over ten years", SITE "[daemon]\nretention_days = 3651\n",
+	"t.conf:4: bad retention_days '3651' in [daemon]: expected a whole "
+	"number of days from 1 to 3650"},
+    {"dns_servers with a name",
+	SITE "[daemon]\ndns_servers = 1.1.1.1, "
+	     "dns.google\n",
+	"t.conf:4: bad dns_servers '1.1.1.1, dns.google' in [daemon]: "
+	"expected IPv4 or IPv6 addresses separated by commas, each with an "
+	"optional port, such as 1.1.1.1, 8.8.8.8:53, 2001:db8::53 or "
+	"[2001:db8::53]:53"},
+    {"dns_servers port out of range",
+	SITE "[daemon]\ndns_servers = [2001:db8::53]:70000\n",
+	"t.conf:4: bad dns_servers '[2001:db8::53]:70000' in [daemon]: "
+	"expected IPv4 or IPv6 addresses separated by commas, each with an "
+	"optional port, such as 1.1.1.1, 8.8.8.8:53, 2001:db8::53 or "
+	"[2001:db8::53]:53"},
+    {"dns_servers port zero", SITE "[daemon]\ndns_servers = 8.8.8.8:0\n",
+	"t.conf:4: bad dns_servers '8.8.8.8:0' in [daemon]: expected IPv4 or "
+	"IPv6 addresses separated by commas, each with an optional port, "
+	"such as 1.1.1.1, 8.8.8.8:53, 2001:db8::53 or [2001:db8::53]:53"},
+    {"dns_servers IPv4 in brackets",
+	SITE "[daemon]\ndns_servers = [192.0.2.53]:53\n",
+	"t.conf:4: bad dns_servers '[192.0.2.53]:53' in [daemon]: expected "
+	"IPv4 or IPv6 addresses separated by commas, each with an optional "
+	"port, such as 1.1.1.1, 8.8.8.8:53, 2001:db8::53 or "
+	"[2001:db8::53]:53"},
+    {"dns_servers with a zone", SITE "[daemon]\ndns_servers = fe80::1%eth0\n",
+	"t.conf:4: bad dns_servers 'fe80::1%eth0' in [daemon]: expected IPv4 "
+	"or IPv6 addresses separated by commas, each with an optional port, "
+	"such as 1.1.1.1, 8.8.8.8:53, 2001:db8::53 or [2001:db8::53]:53"},
+    {"dns_servers with an empty entry",
+	SITE "[daemon]\ndns_servers = 1.1.1.1,,8.8.8.8\n",
+	"t.conf:4: bad dns_servers '1.1.1.1,,8.8.8.8' in [daemon]: expected "
+	"IPv4 or IPv6 addresses separated by commas, each with an optional "
+	"port, such as 1.1.1.1, 8.8.8.8:53, 2001:db8::53 or "
+	"[2001:db8::53]:53"},
     {"socket path too long",
 	SITE "[daemon]\nstate_dir = /srv/"
 	     "xanet-state-directory-with-a-name-far-too-long-for-a-unix-"
@@ -463,6 +598,183 @@ test_defaults(void **state)
 	config_free(cfg);
 }
 
+/* What a device gets when nothing sets the new settings. */
+static void
+test_builtin_settings(void **state)
+{
+	char err[1024];
+	struct config *cfg =
+	    load_text(SITE DEV("ap-1", "wifi-ap"), err, sizeof err);
+	const struct config_device *dv[2];
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->daemon.retention_days, 35);
+	assert_null(cfg->daemon.dns_servers);
+	dv[0] = &cfg->defaults;
+	dv[1] = &cfg->devices[0];
+	for (size_t i = 0; i < 2; i++) {
+		const struct config_device *d = dv[i];
+
+		assert_int_equal(d->probe_rule, PROBE_RULE_ANY);
+		assert_int_equal(d->icmp_count, 3);
+		assert_int_equal(d->icmp_spacing_ms, 1000);
+		assert_string_equal(d->http_status, "200-399");
+		assert_null(d->http_contains);
+		assert_true(d->loss_warn == 20);
+		assert_int_equal(d->rtt_warn_ms, 0);
+		assert_int_equal(d->degraded_after_ms, 300000);
+		assert_int_equal(d->flap_count, 6);
+		assert_int_equal(d->flap_window_ms, 1800000);
+		assert_null(d->maintenance);
+	}
+	/* Distinct copies: freeing the config frees each once. */
+	assert_ptr_not_equal(dv[0]->http_status, dv[1]->http_status);
+	config_free(cfg);
+}
+
+/*
+ * [defaults] sets every setting; a device takes each one it leaves unset
+ * (or empty) and keeps each one it sets.
+ */
+static void
+test_settings_inherited(void **state)
+{
+	char err[2048];
+	struct config *cfg = load_text(SITE
+	    "[defaults]\n"
+	    "probes = icmp, http://192.0.2.1/\n"
+	    "interval = 1m\ntimeout = 10s\n"
+	    "fail_threshold = 4\nsuccess_threshold = 3\n"
+	    "probe_rule = all\nicmp_count = 5\nicmp_spacing = 200ms\n"
+	    "http_status = 200-299, 301,302\n"
+	    "http_contains = \"Đăng nhập\"\n"
+	    "loss_warn = 12.5%\nrtt_warn = 150ms\ndegraded_after = 10m\n"
+	    "flap_count = 4\nflap_window = 1h\n"
+	    "maintenance = Sun 22:00-23:00\n"
+	    "[device plain]\nname = P\nkind = wifi-ap\n"
+	    "[device own]\nname = O\nkind = switch\n"
+	    "probes = icmp\ninterval = 2m\ntimeout = 3s\n"
+	    "fail_threshold = 2\nsuccess_threshold = 1\n"
+	    "probe_rule = ANY\nicmp_count = 1\nicmp_spacing = 1s\n"
+	    "http_status = 200\nhttp_contains = OK\nloss_warn = 50\n"
+	    "rtt_warn = off\ndegraded_after = 1s\nflap_count = 100\n"
+	    "flap_window = 1d\nmaintenance = none\n"
+	    "[device empty]\nname = E\nkind = pc\n"
+	    "probes =\nhttp_status =\nhttp_contains =\nmaintenance =\n",
+	    err, sizeof err);
+	const struct config_device *d;
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->defaults.http_status, "200-299,301,302");
+	for (size_t i = 0; i < 3; i += 2) {
+		d = &cfg->devices[i];
+		assert_string_equal(d->probes, "icmp, http://192.0.2.1/");
+		assert_int_equal(d->interval_ms, 60000);
+		assert_int_equal(d->timeout_ms, 10000);
+		assert_int_equal(d->fail_threshold, 4);
+		assert_int_equal(d->success_threshold, 3);
+		assert_int_equal(d->probe_rule, PROBE_RULE_ALL);
+		assert_int_equal(d->icmp_count, 5);
+		assert_int_equal(d->icmp_spacing_ms, 200);
+		assert_string_equal(d->http_status, "200-299,301,302");
+		assert_string_equal(d->http_contains, "Đăng nhập");
+		assert_true(d->loss_warn == 12.5);
+		assert_int_equal(d->rtt_warn_ms, 150);
+		assert_int_equal(d->degraded_after_ms, 600000);
+		assert_int_equal(d->flap_count, 4);
+		assert_int_equal(d->flap_window_ms, 3600000);
+		assert_string_equal(d->maintenance, "Sun 22:00-23:00");
+	}
+	d = config_device_find(cfg, "own");
+	assert_string_equal(d->probes, "icmp");
+	assert_int_equal(d->interval_ms, 120000);
+	assert_int_equal(d->timeout_ms, 3000);
+	assert_int_equal(d->fail_threshold, 2);
+	assert_int_equal(d->success_threshold, 1);
+	assert_int_equal(d->probe_rule, PROBE_RULE_ANY);
+	assert_int_equal(d->icmp_count, 1);
+	assert_int_equal(d->icmp_spacing_ms, 1000);
+	assert_string_equal(d->http_status, "200");
+	assert_string_equal(d->http_contains, "OK");
+	assert_true(d->loss_warn == 50);
+	assert_int_equal(d->rtt_warn_ms, 0);
+	assert_int_equal(d->degraded_after_ms, 1000);
+	assert_int_equal(d->flap_count, 100);
+	assert_int_equal(d->flap_window_ms, 86400000);
+	/* "none" takes away the windows of [defaults]. */
+	assert_null(d->maintenance);
+	config_free(cfg);
+}
+
+/* Good values at the edges of what each setting accepts. */
+static void
+test_settings_good(void **state)
+{
+	char err[2048];
+	struct config *cfg = load_text(SITE
+	    "[daemon]\nretention_days = 3650\n"
+	    "dns_servers = 1.1.1.1, 8.8.8.8:5353 ,2001:db8::53,"
+	    "[2001:db8::54]:53\n"
+	    "[defaults]\nicmp_count = 100\nicmp_spacing = 10ms\n"
+	    "rtt_warn = 1ms\nloss_warn = 100\nflap_count = 2\n"
+	    "http_status = 100-599\n"
+	    "maintenance = Mon-Fri 12:00-13:00; 2026-12-24 22:00 - "
+	    "2026-12-25 06:00,daily 0:00-24:00\n"
+	    "[device ap-1]\nname = A\nkind = wifi-ap\nrtt_warn = 60s\n"
+	    "icmp_spacing = 10s\nicmp_count = 1\nloss_warn = 1\n",
+	    err, sizeof err);
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->daemon.retention_days, 3650);
+	/* Kept without the spaces, as c-ares reads them. */
+	assert_string_equal(cfg->daemon.dns_servers,
+	    "1.1.1.1,8.8.8.8:5353,2001:db8::53,[2001:db8::54]:53");
+	assert_int_equal(cfg->defaults.icmp_count, 100);
+	assert_int_equal(cfg->defaults.icmp_spacing_ms, 10);
+	assert_int_equal(cfg->defaults.rtt_warn_ms, 1);
+	assert_int_equal(cfg->defaults.flap_count, 2);
+	assert_string_equal(cfg->defaults.http_status, "100-599");
+	assert_string_equal(cfg->devices[0].maintenance,
+	    "Mon-Fri 12:00-13:00; 2026-12-24 22:00 - 2026-12-25 "
+	    "06:00,daily 0:00-24:00");
+	assert_int_equal(cfg->devices[0].rtt_warn_ms, 60000);
+	assert_int_equal(cfg->devices[0].icmp_spacing_ms, 10000);
+	assert_true(cfg->devices[0].loss_warn == 1);
+	config_free(cfg);
+}
+
+/*
+ * The ICMP round counts only where ICMP runs, and only just fits: 2
+ * echoes 1s apart and a 3s timeout take 4s of a 4001ms interval.
+ */
+static void
+test_icmp_round_fits(void **state)
+{
+	char err[2048];
+	struct config *cfg = load_text(SITE
+	    "[defaults]\nprobes = tcp:80\ninterval = 5s\ntimeout = 4s\n"
+	    "[device web]\nname = W\nkind = server\nicmp_count = 50\n"
+	    "[device ap-1]\nname = A\nkind = wifi-ap\nprobes = icmp\n"
+	    "icmp_count = 2\ntimeout = 3s\ninterval = 4001ms\n",
+	    err, sizeof err);
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->devices[1].interval_ms, 4001);
+	config_free(cfg);
+	/* A millisecond less and it does not. */
+	assert_null(load_text(SITE
+	    "[device ap-1]\nname = A\nkind = wifi-ap\nprobes = icmp\n"
+	    "icmp_count = 2\ntimeout = 3s\ninterval = 4s\n",
+	    err, sizeof err));
+	assert_string_equal(err,
+	    "t.conf:9: icmp round 4s (icmp_count 2, icmp_spacing 1s, timeout "
+	    "3s) must be shorter than interval 4s in [device ap-1]");
+}
+
 /*
  * xanetd rereads its config on SIGHUP after dropping to its user: the
  * defaults it gets there must be those it started with as root.
@@ -543,16 +855,21 @@ test_summary(void **state)
 	struct config *cfg = load_text(SITE
 	    "province = tỉnh Hưng Yên\n"
 	    "[daemon]\nstate_dir = /srv/xanet\ndatabase = db/xanet.db\n"
+	    "retention_days = 400\ndns_servers = 192.0.2.53, "
+	    "[2001:db8::53]:53\n"
 	    "[web]\nlisten = ::1\nport = 8443\n"
 	    "[lan]\ninterfaces = eth0, eth1\n"
 	    "[defaults]\ninterval = 1m\ntimeout = 2s\n"
-	    "probes = icmp, tcp:22\n"
+	    "probes = icmp, tcp:22\nrtt_warn = 200ms\n"
+	    "maintenance = daily 02:00-02:30\n"
 	    "[device gw]\nname = Cổng\nkind = router\n"
-	    "address = 192.0.2.1\n"
+	    "address = 192.0.2.1\nmaintenance = none\n"
 	    "[device ap-dong]\nname = Nhà văn hóa thôn Đông\n"
 	    "kind = wifi-ap\ngroup = Thôn Đông\n"
 	    "address = nvh-dong.ddns.example\nparent = gw\n"
-	    "interval = 90s\n"
+	    "interval = 90s\ntimeout = 3s\nprobe_rule = all\n"
+	    "http_contains = Xin chào\nloss_warn = 30\n"
+	    "maintenance = Sun 22:00-23:00; 2026-12-01 08:00-12:00\n"
 	    "[indicator up]\ntitle = Wifi\nmetric = uptime-group\n"
 	    "target = 99.5\n",
 	    err, sizeof err);
@@ -571,17 +888,29 @@ test_summary(void **state)
 	    "database:   /srv/xanet/db/xanet.db\n"
 	    "socket:     /srv/xanet/xanetd.sock\n"
 	    "alert log:  /srv/xanet/alerts.log\n"
+	    "retention:  400 days of raw samples\n"
+	    "dns:        192.0.2.53, [2001:db8::53]:53\n"
 	    "web:        http://[::1]:8443/\n"
 	    "lan:        on, eth0, eth1\n"
 	    "defaults:   interval 1m, timeout 2s, fail 3, success 2, probes "
 	    "icmp, tcp:22\n"
+	    "            probe_rule any, icmp_count 3, icmp_spacing 1s, "
+	    "http_status 200-399,\n"
+	    "            loss_warn 20%%, rtt_warn 200ms, degraded_after 5m, "
+	    "flap_count 6,\n"
+	    "            flap_window 30m, maintenance \"daily 02:00-02:30\"\n"
 	    "devices:    2\n"
 	    "  KEY      KIND     GROUP      ADDRESS                PARENT  "
 	    "PROBES        INTERVAL\n"
 	    "  gw       router   -          192.0.2.1              -       "
 	    "icmp, tcp:22  1m\n"
+	    "    maintenance none\n"
 	    "  ap-dong  wifi-ap  Thôn Đông  nvh-dong.ddns.example  gw      "
 	    "icmp, tcp:22  1m30s\n"
+	    /* Only what differs from [defaults] and has no column. */
+	    "    timeout 3s, probe_rule all, http_contains \"Xin chào\", "
+	    "loss_warn 30%%,\n"
+	    "    maintenance \"Sun 22:00-23:00; 2026-12-01 08:00-12:00\"\n"
 	    "indicators: 1\n"
 	    "  up: Wifi (uptime-group, target 99.5%%)\n",
 	    hex);
@@ -667,6 +996,22 @@ test_example_config(void **state)
 	d = config_device_find(cfg, "printer-vp");
 	assert_int_equal(d->interval_ms, 300000);
 	assert_int_equal(d->fail_threshold, 5);
+	assert_null(d->maintenance);
+	d = config_device_find(cfg, "server");
+	assert_string_equal(d->maintenance, "Sun 22:00-23:30");
+	/* The documented defaults are the built-in ones. */
+	assert_int_equal(cfg->daemon.retention_days, 35);
+	assert_null(cfg->daemon.dns_servers);
+	assert_int_equal(d->probe_rule, PROBE_RULE_ANY);
+	assert_int_equal(d->icmp_count, 3);
+	assert_int_equal(d->icmp_spacing_ms, 1000);
+	assert_string_equal(d->http_status, "200-399");
+	assert_null(d->http_contains);
+	assert_true(d->loss_warn == 20);
+	assert_int_equal(d->rtt_warn_ms, 0);
+	assert_int_equal(d->degraded_after_ms, 300000);
+	assert_int_equal(d->flap_count, 6);
+	assert_int_equal(d->flap_window_ms, 1800000);
 	assert_string_equal(config_device_find(cfg, "sw-tang2")->name,
 	    "Switch tầng 2 - Văn phòng HĐND và UBND");
 
@@ -720,6 +1065,10 @@ main(void)
 	    cmocka_unit_test(test_error_cap),
 	    cmocka_unit_test(test_lenient_syntax),
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_builtin_settings),
+	    cmocka_unit_test(test_settings_inherited),
+	    cmocka_unit_test(test_settings_good),
+	    cmocka_unit_test(test_icmp_round_fits),
 	    cmocka_unit_test(test_defaults_after_privilege_drop),
 	    cmocka_unit_test(test_relative_paths),
 	    cmocka_unit_test(test_summary),

@@ -312,7 +312,46 @@ static const struct csv_case csv_cases[] = {
 	"key,name,kind,serial number\nap-1,A,wifi-ap,X1\n",
 	"devices.csv:1: unknown column 'serial number' (columns: key, "
 	"name, kind, group, address, parent, isp, probes, interval, "
-	"timeout, fail_threshold, success_threshold)"},
+	"timeout, fail_threshold, success_threshold, probe_rule, "
+	"icmp_count, icmp_spacing, http_status, http_contains, loss_warn, "
+	"rtt_warn, degraded_after, flap_count, flap_window, maintenance)"},
+    {"unknown column, close to a new one", CONF,
+	"key,name,kind,maintenace\nap-1,A,wifi-ap,Sun 22:00-23:00\n",
+	"devices.csv:1: unknown column 'maintenace' (did you mean "
+	"'maintenance'?)"},
+    {"bad new settings", CONF,
+	"key,name,kind,probe_rule,icmp_count,icmp_spacing,http_status,"
+	"loss_warn,rtt_warn,degraded_after,flap_count,flap_window\n"
+	"ap-1,A,wifi-ap,some,0,1ms,99,0,61s,0s,1,25h\n",
+	"devices.csv:2: bad probe_rule 'some' for device 'ap-1': expected "
+	"any or all\n"
+	"devices.csv:2: bad icmp_count '0' for device 'ap-1': expected a "
+	"whole number from 1 to 100\n"
+	"devices.csv:2: bad icmp_spacing '1ms' for device 'ap-1': expected "
+	"a duration from 10ms to 10s, such as 200ms or 1s\n"
+	"devices.csv:2: bad http_status '99' for device 'ap-1': expected "
+	"HTTP status codes from 100 to 599 and ranges of them, separated by "
+	"commas, such as 200-399, 401\n"
+	"devices.csv:2: bad loss_warn '0' for device 'ap-1': expected a "
+	"percentage from 1 to 100, such as 20 or 12.5\n"
+	"devices.csv:2: bad rtt_warn '61s' for device 'ap-1': expected a "
+	"duration from 1ms to 60s, such as 150ms, or off\n"
+	"devices.csv:2: bad degraded_after '0s' for device 'ap-1': expected "
+	"a duration from 1s to 1d, such as 5m or 30m\n"
+	"devices.csv:2: bad flap_count '1' for device 'ap-1': expected a "
+	"whole number from 2 to 100\n"
+	"devices.csv:2: bad flap_window '25h' for device 'ap-1': expected a "
+	"duration from 1s to 1d, such as 5m or 30m"},
+    {"bad maintenance window", CONF,
+	"key,name,kind,maintenance\n"
+	"ap-1,A,wifi-ap,\"daily 02:00-02:30, Mon-Fri 12:00-13:70\"\n",
+	"devices.csv:2: bad maintenance window 'Mon-Fri 12:00-13:70' for "
+	"device 'ap-1': minute must be 0-59"},
+    {"icmp round longer than the interval", CONF,
+	"key,name,kind,interval,icmp_count,icmp_spacing\n"
+	"ap-1,A,wifi-ap,10s,6,1s\n",
+	"devices.csv:2: icmp round 10s (icmp_count 6, icmp_spacing 1s, "
+	"timeout 5s) must be shorter than interval 10s for device 'ap-1'"},
     {"missing columns", CONF, "\n\nname,address\nA,192.0.2.1\n",
 	"devices.csv:3: missing column 'key' in the header row\n"
 	"devices.csv:3: missing column 'kind' in the header row"},
@@ -387,6 +426,62 @@ test_csv_case(void **state)
 	assert_string_equal(err, c->err);
 }
 
+/*
+ * The device settings as optional columns: a cell sets one, an empty
+ * cell leaves [defaults]' value. Excel quotes a cell holding the ';' it
+ * separates cells with.
+ */
+static void
+test_csv_settings(void **state)
+{
+	char err[2048];
+	struct config *cfg = load(CONF "[defaults]\nprobe_rule = all\n"
+				       "maintenance = daily 02:00-02:30\n"
+				       "http_contains = Xin chào\n",
+	    "key;name;kind;probes;probe_rule;icmp_count;icmp_spacing;"
+	    "http_status;http_contains;loss_warn;rtt_warn;degraded_after;"
+	    "flap_count;flap_window;maintenance\r\n"
+	    "ap-1;A;wifi-ap;icmp, https://192.0.2.1/;any;5;200ms;"
+	    "200-299, 302;Đăng nhập;35%;300ms;2m;8;1h;"
+	    "\"Sun 22:00-23:00; 2026-12-24 22:00 - 2026-12-25 06:00\"\r\n"
+	    "ap-2;B;wifi-ap;;;;;;;;;;;;\r\n"
+	    "ap-3;C;wifi-ap;;;;;;;;;;;;none\r\n",
+	    err, sizeof err);
+	const struct config_device *d;
+
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	d = config_device_find(cfg, "ap-1");
+	assert_string_equal(d->probes, "icmp, https://192.0.2.1/");
+	assert_int_equal(d->probe_rule, PROBE_RULE_ANY);
+	assert_int_equal(d->icmp_count, 5);
+	assert_int_equal(d->icmp_spacing_ms, 200);
+	assert_string_equal(d->http_status, "200-299,302");
+	assert_string_equal(d->http_contains, "Đăng nhập");
+	assert_true(d->loss_warn == 35);
+	assert_int_equal(d->rtt_warn_ms, 300);
+	assert_int_equal(d->degraded_after_ms, 120000);
+	assert_int_equal(d->flap_count, 8);
+	assert_int_equal(d->flap_window_ms, 3600000);
+	assert_string_equal(d->maintenance,
+	    "Sun 22:00-23:00; 2026-12-24 22:00 - 2026-12-25 06:00");
+	d = config_device_find(cfg, "ap-2");
+	assert_string_equal(d->probes, "icmp");
+	assert_int_equal(d->probe_rule, PROBE_RULE_ALL);
+	assert_int_equal(d->icmp_count, 3);
+	assert_int_equal(d->icmp_spacing_ms, 1000);
+	assert_string_equal(d->http_status, "200-399");
+	assert_string_equal(d->http_contains, "Xin chào");
+	assert_true(d->loss_warn == 20);
+	assert_int_equal(d->rtt_warn_ms, 0);
+	assert_int_equal(d->degraded_after_ms, 300000);
+	assert_int_equal(d->flap_count, 6);
+	assert_int_equal(d->flap_window_ms, 1800000);
+	assert_string_equal(d->maintenance, "daily 02:00-02:30");
+	assert_null(config_device_find(cfg, "ap-3")->maintenance);
+	config_free(cfg);
+}
+
 /* The inventory's errors come after those of the config file. */
 static void
 test_errors_in_both_files(void **state)
@@ -441,6 +536,7 @@ main(void)
 	    cmocka_unit_test(test_encodings),
 	    cmocka_unit_test(test_utf8_valid),
 	    cmocka_unit_test(test_config_joins_csv),
+	    cmocka_unit_test(test_csv_settings),
 	    cmocka_unit_test(test_errors_in_both_files),
 	    cmocka_unit_test(test_inventory_beside_config),
 	};
