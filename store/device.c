@@ -358,3 +358,31 @@ device_each(sqlite3 *db, int include_retired,
 	sqlite3_finalize(st);
 	return n;
 }
+
+int
+device_ids(sqlite3 *db, const struct config *cfg, int64_t *ids)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(db, "SELECT id FROM device WHERE key = ?1", -1,
+		&st, NULL) != SQLITE_OK) {
+		log_err("cannot read devices: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		device_bind_text(st, 1, cfg->devices[i].key);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			ids[i] = sqlite3_column_int64(st, 0);
+		else if (rc == SQLITE_DONE)
+			ids[i] = -1;
+		else
+			break;
+		sqlite3_reset(st);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		log_err("cannot read devices: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}

@@ -25,7 +25,7 @@ struct device_row {
 	char address[256];
 	char parent[64];
 	int64_t added_ms;
-	int64_t retired_ms;	/* -1 if still configured */
+	int64_t retired_ms; /* -1 if still configured */
 };
 /*
  * Call FN for each device (retired ones only if INCLUDE_RETIRED), ordered
@@ -33,5 +33,11 @@ struct device_row {
  */
 int device_each(sqlite3 *db, int include_retired,
     int (*fn)(const struct device_row *row, void *arg), void *arg);
+
+/*
+ * The database id of each of CFG's devices, in config order, into IDS
+ * (cfg->ndevices entries); -1 for a device not in the table. 0 or -1.
+ */
+int device_ids(sqlite3 *db, const struct config *cfg, int64_t *ids);
 
 #endif

@@ -40,6 +40,66 @@ static const char *const fixtures[] = {
     "1790787600000, NULL), "
     "(3, 'pc-ketoan', 'Máy kế toán', 'pc', 'UBND', NULL, 1, NULL, NULL, "
     "NULL, 1790787600000, 1790791200000);",
+    /* 2: hashes are placeholders; migrations do not verify chains. */
+    "INSERT INTO monitor_run (id, start_ms, last_alive_ms, stop_ms, "
+    "stop_reason, version, config_hash) VALUES "
+    "(1, 1790787600000, 1790791200000, 1790791200000, 'stop', '0.2.0', "
+    "'9f86d081884c7d65');"
+    "INSERT INTO device (id, key, name, kind, grp, address, parent_id, "
+    "isp, probes, interval_ms, added_ms, retired_ms) VALUES "
+    "(1, 'fw-ubnd', 'Tường lửa UBND', 'firewall', NULL, '192.168.1.1', "
+    "NULL, NULL, 'icmp', 30000, 1790787600000, NULL), "
+    "(2, 'ap-thon-1', 'Nhà văn hóa thôn 1', 'wifi-ap', 'Thôn 1', "
+    "'thon1.ddns.net', 1, 'VNPT HD-0042', 'icmp, https://thon1.ddns.net/', "
+    "60000, 1790787600000, NULL);"
+    "INSERT INTO sample (id, device_id, probe, kind, ts_ms, ok, cause, "
+    "rtt_us, rtt_min_us, rtt_max_us, jitter_us, sent, received, "
+    "http_status, cert_days) VALUES "
+    "(1, 2, 0, 'icmp', 1790787601000, 1, NULL, 12000, 9000, 15000, 3000, "
+    "3, 3, NULL, NULL), "
+    "(2, 2, 0, 'icmp', 1790787661000, 0, 'loss', NULL, NULL, NULL, NULL, "
+    "3, 0, NULL, NULL), "
+    "(3, 2, 1, 'http', 1790787602000, 1, NULL, 250000, NULL, NULL, NULL, "
+    "1, 1, 200, 41);"
+    "INSERT INTO sample_hour (device_id, kind, hour_ms, count, ok, sent, "
+    "received, rtt_sum_us, rtt_n, rtt_min_us, rtt_max_us) VALUES "
+    "(2, 'icmp', 1790787600000, 2, 1, 6, 3, 12000, 1, 9000, 15000), "
+    "(2, 'http', 1790787600000, 1, 1, 1, 1, 250000, 1, 250000, 250000);"
+    "INSERT INTO state_interval (id, device_id, state, start_ms, end_ms, "
+    "cause, prev_hash, hash) VALUES "
+    "(1, 2, 'unknown', 1790787600000, 1790787601000, 'monitor-stopped', "
+    "X'00000000000000000000000000000000"
+    "00000000000000000000000000000000', "
+    "X'11111111111111111111111111111111"
+    "11111111111111111111111111111111'), "
+    "(2, 2, 'up', 1790787601000, 1790787661000, NULL, "
+    "X'11111111111111111111111111111111"
+    "11111111111111111111111111111111', "
+    "X'22222222222222222222222222222222"
+    "22222222222222222222222222222222'), "
+    "(3, 2, 'down', 1790787661000, NULL, 'loss', "
+    "X'22222222222222222222222222222222"
+    "22222222222222222222222222222222', "
+    "X'33333333333333333333333333333333"
+    "33333333333333333333333333333333');"
+    "INSERT INTO alert (id, ts_ms, severity, event, device_id, details, "
+    "acked_ms, ack_note, prev_hash, hash) VALUES "
+    "(1, 1790787600000, 'notice', 'monitor-start', NULL, 'xanetd 0.2.0', "
+    "NULL, NULL, "
+    "X'00000000000000000000000000000000"
+    "00000000000000000000000000000000', "
+    "X'11111111111111111111111111111111"
+    "11111111111111111111111111111111'), "
+    "(2, 1790787661000, 'error', 'down', 2, 'mất gói 100%', "
+    "1790787700000, 'đã gọi VNPT', "
+    "X'11111111111111111111111111111111"
+    "11111111111111111111111111111111', "
+    "X'22222222222222222222222222222222"
+    "22222222222222222222222222222222');"
+    "INSERT INTO maintenance (id, device_id, start_ms, end_ms, reason, "
+    "created_ms) VALUES "
+    "(1, 1, 1790791200000, 1790794800000, 'thay tường lửa', "
+    "1790787600000);",
 };
 
 #define NFIXTURES ((int)(sizeof fixtures / sizeof fixtures[0]))
@@ -423,6 +483,84 @@ test_version_one_schema(void **state)
 	sqlite3_close(db);
 }
 
+/* SQL must fail with the extended result code WANT. */
+static void
+exec_refused(sqlite3 *db, const char *sql, int want)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		fail_msg("accepted: %s", sql);
+	assert_int_equal(sqlite3_extended_errcode(db), want);
+}
+
+static void
+test_version_two_schema(void **state)
+{
+	struct fixture *f = *state;
+	char err[512] = "";
+	sqlite3 *db = raw_open(f->path);
+
+	assert_int_equal(migrate_to(db, 2, err, sizeof err), 0);
+	exec_ok(db, "PRAGMA foreign_keys = ON");
+	exec_ok(db, fixtures[2]);
+	/* The five states, and no other. */
+	exec_refused(db,
+	    "UPDATE state_interval SET state = 'sideways' WHERE id = 1",
+	    SQLITE_CONSTRAINT_CHECK);
+	/* One open interval per device. */
+	exec_refused(db,
+	    "INSERT INTO state_interval (device_id, state, start_ms, "
+	    "prev_hash, hash) VALUES (2, 'up', 1790787700000, "
+	    "zeroblob(32), zeroblob(32))",
+	    SQLITE_CONSTRAINT_UNIQUE);
+	exec_ok(db, "INSERT INTO state_interval (device_id, state, start_ms, "
+		    "prev_hash, hash) VALUES (1, 'up', 1790787700000, "
+		    "zeroblob(32), zeroblob(32))");
+	/* An interval cannot end before it starts; hashes are SHA-256. */
+	exec_refused(db,
+	    "UPDATE state_interval SET end_ms = start_ms - 1 WHERE id = 4",
+	    SQLITE_CONSTRAINT_CHECK);
+	exec_refused(db,
+	    "UPDATE state_interval SET hash = zeroblob(31) WHERE id = 4",
+	    SQLITE_CONSTRAINT_CHECK);
+	exec_refused(db, "UPDATE alert SET prev_hash = NULL WHERE id = 1",
+	    SQLITE_CONSTRAINT_NOTNULL);
+	/* Rows belong to devices that exist. */
+	exec_refused(db,
+	    "INSERT INTO sample (device_id, probe, kind, ts_ms, ok, sent, "
+	    "received) VALUES (9, 0, 'icmp', 1, 1, 1, 1)",
+	    SQLITE_CONSTRAINT_FOREIGNKEY);
+	exec_refused(db,
+	    "INSERT INTO sample (device_id, probe, kind, ts_ms, ok, sent, "
+	    "received) VALUES (2, 0, 'icmp', 1, 1, 3, 4)",
+	    SQLITE_CONSTRAINT_CHECK);
+	exec_refused(db,
+	    "INSERT INTO sample_hour (device_id, kind, hour_ms, count, ok, "
+	    "sent, received, rtt_sum_us, rtt_n) VALUES (2, 'icmp', "
+	    "1790787600000, 1, 1, 1, 1, 0, 0)",
+	    SQLITE_CONSTRAINT_PRIMARYKEY);
+	exec_refused(db,
+	    "INSERT INTO maintenance (device_id, start_ms, end_ms, "
+	    "created_ms) VALUES (1, 10, 9, 1)",
+	    SQLITE_CONSTRAINT_CHECK);
+	assert_int_equal(
+	    query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = "
+			  "'index' AND name IN ('sample_device_ts', "
+			  "'state_interval_device', 'state_interval_open', "
+			  "'alert_ts', 'alert_device', 'maintenance_end', "
+			  "'maintenance_device')"),
+	    7);
+	/* Rollups are kept for years: no rowid next to the key. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM "
+				       "pragma_index_list('sample_hour') "
+				       "WHERE origin = 'pk'"),
+	    1);
+	assert_int_equal(query_int(db, "SELECT sql LIKE '%WITHOUT ROWID' "
+				       "FROM sqlite_schema WHERE name = "
+				       "'sample_hour'"),
+	    1);
+	sqlite3_close(db);
+}
+
 static void
 test_newer_version_refused(void **state)
 {
@@ -509,6 +647,8 @@ main(void)
 		test_each_step_lands_on_its_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_version_one_schema, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_version_two_schema, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_newer_version_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
