@@ -19,9 +19,10 @@ cd "$top"
 PKGS="build-essential autoconf automake pkg-config python3 tzdata ieee-data
 libev-dev libpcap-dev libsnmp-dev libsqlite3-dev libcurl4-openssl-dev
 libmicrohttpd-dev libjansson-dev libsodium-dev libarchive-dev libcap-ng-dev
-libsystemd-dev libinih-dev libcsv-dev libcmocka-dev"
+libsystemd-dev libinih-dev libcsv-dev libcmocka-dev libc-ares-dev"
 # What the tests start as real peers, or use to look inside.
-TEST_PKGS="sqlite3 iproute2 nftables snmpd snmp fping util-linux procps"
+TEST_PKGS="sqlite3 iproute2 nftables snmpd snmp fping util-linux procps
+openssl"
 
 want=$PKGS
 [ "$cmd" = run ] || want="$want $TEST_PKGS"
