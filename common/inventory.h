@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/util.h"
+
 /* More columns than this is not an inventory but a mistake. */
 #define INVENTORY_MAX_COLUMNS 64
 
@@ -34,8 +36,5 @@ size_t inventory_nrows(const struct inventory *inv);
 int inventory_row_line(const struct inventory *inv, size_t row);
 /* "" for an empty or absent cell, never NULL. */
 const char *inventory_cell(const struct inventory *inv, size_t row, size_t col);
-
-/* True if LEN bytes of S are well-formed UTF-8 without NUL bytes. */
-bool utf8_valid(const char *s, size_t len);
 
 #endif

@@ -24,6 +24,9 @@ bool str_has_prefix(const char *s, const char *prefix);
  */
 size_t utf8_width(const char *s);
 
+/* True if LEN bytes of S are well-formed UTF-8 with no NUL. */
+bool utf8_valid(const char *s, size_t len);
+
 /* Lowercase hex of LEN bytes into OUT (2*LEN+1 bytes). */
 void hex_encode(const unsigned char *in, size_t len, char *out);
 

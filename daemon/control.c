@@ -121,20 +121,22 @@ control_conn_respond(struct control_conn *cc, char *response)
 	ev_io_start(cc->c->loop, &cc->io);
 }
 
-/* NULL if REQ (NUL-terminated, LEN bytes before the newline) is well formed. */
+/* NULL if REQ (LEN bytes before the newline) is well formed. */
 static const char *
 control_validate(const char *req, size_t len)
 {
 	if (len == 0)
 		return "empty request";
+	if (memchr(req, '\0', len) != NULL)
+		return "malformed request: NUL byte";
+	/* Words are ASCII; a free-text reason may be Vietnamese. */
+	if (!utf8_valid(req, len))
+		return "malformed request: not valid UTF-8";
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)req[i];
 
-		if (ch == '\0')
-			return "malformed request: NUL byte";
-		if (ch < 0x20 || ch >= 0x7f)
-			return "malformed request: only printable ASCII is "
-			       "accepted";
+		if (ch < 0x20 || ch == 0x7f)
+			return "malformed request: control character";
 	}
 	return NULL;
 }

@@ -21,7 +21,8 @@
 struct control;
 
 /*
- * Called with the request line (no newline, validated printable ASCII);
+ * Called with the request line (no newline; valid UTF-8 without control
+ * characters);
  * returns the response JSON as a malloc'd string without newline.
  */
 typedef char *(*control_dispatch_fn)(void *arg, const char *request);

@@ -1,5 +1,6 @@
-/* ctlcmd.c - the control socket's command table: ping, status, reload, stop. */
+/* ctlcmd.c - the control socket's command table: ping, status, reload, stop, maintenance. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,41 +11,49 @@
 #include "common/xtime.h"
 #include "daemon/control.h"
 #include "daemon/ctlcmd.h"
+#include "daemon/monitor.h"
 #include "daemon/xanetd.h"
 #include "store/writer.h"
 
+#define CTLCMD_ARGS_MAX 5
+
 struct ctlcmd {
 	const char *name;
-	json_t *(*fn)(struct xanetd *x, char *err, size_t errlen);
+	int min_args; /* words after the command name */
+	int max_args;
+	json_t *(*fn)(
+	    struct xanetd *x, int argc, char **argv, char *err, size_t errlen);
 };
 
 static json_t *
-ctlcmd_ping(struct xanetd *x, char *err, size_t errlen)
+ctlcmd_ping(struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
 {
 	return json_pack("{s:b}", "pong", 1);
 }
 
 static json_t *
-ctlcmd_devices(const struct config *cfg)
+ctlcmd_devices(struct xanetd *x)
 {
+	const struct config *cfg = x->cfg;
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < cfg->ndevices; i++) {
 		const struct config_device *d = &cfg->devices[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
+				      "s:I}",
+		    "key", d->key, "name", d->name, "kind",
+		    device_kind_name(d->kind), "group", d->group, "address",
+		    d->address, "parent", d->parent, "probes", d->probes,
+		    "interval_ms", (json_int_t)d->interval_ms);
 
-		json_array_append_new(a,
-		    json_pack("{s:s, s:s, s:s, s:s?, s:s?, "
-			      "s:s?, s:s?, s:I}",
-			"key", d->key, "name", d->name, "kind",
-			device_kind_name(d->kind), "group", d->group, "address",
-			d->address, "parent", d->parent, "probes", d->probes,
-			"interval_ms", (json_int_t)d->interval_ms));
+		monitor_device_json(x->monitor, i, o);
+		json_array_append_new(a, o);
 	}
 	return a;
 }
 
 static json_t *
-ctlcmd_status(struct xanetd *x, char *err, size_t errlen)
+ctlcmd_status(struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
 {
 	struct writer_stats st;
 	char started[40], hash[65];
@@ -53,24 +62,24 @@ ctlcmd_status(struct xanetd *x, char *err, size_t errlen)
 	time_format_iso(x->started_wall_ms, started, sizeof started);
 	config_hash_hex(x->cfg, hash);
 	return json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, "
-			 "s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
+			 "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o}",
 	    "pid", (json_int_t)getpid(), "version", PACKAGE_VERSION, "run_id",
 	    (json_int_t)x->run_id, "started", started, "uptime_s",
 	    (json_int_t)((time_mono_ms() - x->started_mono_ms) / 1000),
 	    "config", x->config_path ? x->config_path : "(embedded default)",
 	    "config_hash", hash, "site",
 	    x->cfg->site.name ? x->cfg->site.name : "", "database",
-	    x->cfg->daemon.database, "devices", ctlcmd_devices(x->cfg),
-	    "writer", "commits", (json_int_t)st.commits, "rows",
-	    (json_int_t)st.rows, "pending",
-	    (json_int_t)writer_pending(x->writer), "failed_commits",
+	    x->cfg->daemon.database, "devices", ctlcmd_devices(x), "writer",
+	    "commits", (json_int_t)st.commits, "rows", (json_int_t)st.rows,
+	    "pending", (json_int_t)writer_pending(x->writer), "failed_commits",
 	    (json_int_t)st.failed_commits, "rows_lost",
 	    (json_int_t)st.rows_lost, "last_commit_us",
-	    (json_int_t)st.last_commit_us);
+	    (json_int_t)st.last_commit_us, "monitor",
+	    monitor_stats_json(x->monitor));
 }
 
 static json_t *
-ctlcmd_reload(struct xanetd *x, char *err, size_t errlen)
+ctlcmd_reload(struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
 {
 	if (xanetd_reload(x, err, errlen) == -1)
 		return NULL;
@@ -78,40 +87,116 @@ ctlcmd_reload(struct xanetd *x, char *err, size_t errlen)
 }
 
 static json_t *
-ctlcmd_stop(struct xanetd *x, char *err, size_t errlen)
+ctlcmd_stop(struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
 {
 	xanetd_stop(x, "control");
 	return json_object();
 }
 
+/* maintenance start KEY SECONDS [REASON...] | maintenance stop KEY */
+static json_t *
+ctlcmd_maintenance(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	char until[40], *end;
+	int64_t until_ms, id;
+	long long secs;
+	int n;
+
+	if (strcmp(argv[0], "stop") == 0 && argc == 2) {
+		n = monitor_maint_stop(x->monitor, argv[1], err, errlen);
+		if (n < 0)
+			return NULL;
+		return json_pack("{s:i}", "stopped", n);
+	}
+	if (strcmp(argv[0], "start") != 0 || argc < 3) {
+		snprintf(err, errlen,
+		    "usage: maintenance start KEY SECONDS "
+		    "[REASON] | maintenance stop KEY");
+		return NULL;
+	}
+	secs = strtoll(argv[2], &end, 10);
+	if (*end != '\0') {
+		snprintf(err, errlen, "bad duration '%s': seconds expected",
+		    argv[2]);
+		return NULL;
+	}
+	id = monitor_maint_start(x->monitor, argv[1], secs,
+	    argc > 3 ? argv[3] : "", &until_ms, err, errlen);
+	if (id < 0)
+		return NULL;
+	time_format_iso(until_ms, until, sizeof until);
+	return json_pack("{s:I, s:s}", "id", (json_int_t)id, "until", until);
+}
+
 static const struct ctlcmd ctlcmd_table[] = {
-    {"ping", ctlcmd_ping},
-    {"status", ctlcmd_status},
-    {"reload", ctlcmd_reload},
-    {"stop", ctlcmd_stop},
+    {"ping", 0, 0, ctlcmd_ping},
+    {"status", 0, 0, ctlcmd_status},
+    {"reload", 0, 0, ctlcmd_reload},
+    {"stop", 0, 0, ctlcmd_stop},
+    {"maintenance", 2, 4, ctlcmd_maintenance},
 };
+
+/*
+ * Split LINE in place into at most MAX words; the last word keeps the
+ * rest of the line (a free-text reason). Returns the count.
+ */
+static int
+ctlcmd_split(char *line, char **argv, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		while (*line == ' ')
+			*line++ = '\0';
+		if (*line == '\0')
+			break;
+		argv[n++] = line;
+		if (n == max)
+			break;
+		while (*line != '\0' && *line != ' ')
+			line++;
+	}
+	return n;
+}
 
 char *
 ctlcmd_dispatch(void *arg, const char *request)
 {
 	struct xanetd *x = arg;
-	char err[1024], msg[128];
+	char err[1024], msg[128], line[CONTROL_REQUEST_MAX + 1];
+	char *argv[CTLCMD_ARGS_MAX + 1];
 	json_t *o;
 	char *s;
+	int argc;
 
-	for (size_t i = 0; i < sizeof ctlcmd_table / sizeof ctlcmd_table[0];
+	str_copy(line, request, sizeof line);
+	argc = ctlcmd_split(line, argv, 2);
+	for (size_t i = 0;
+	     argc > 0 && i < sizeof ctlcmd_table / sizeof ctlcmd_table[0];
 	     i++) {
-		if (strcmp(request, ctlcmd_table[i].name) != 0)
+		const struct ctlcmd *c = &ctlcmd_table[i];
+
+		if (strcmp(argv[0], c->name) != 0)
 			continue;
+		/* The command's own words; its last keeps the rest. */
+		if (argc == 2 && c->max_args > 0)
+			argc = 1 + ctlcmd_split(argv[1], argv + 1, c->max_args);
+		if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
+			snprintf(msg, sizeof msg,
+			    "wrong number of arguments for '%s'", c->name);
+			return control_error(msg);
+		}
 		err[0] = '\0';
-		if ((o = ctlcmd_table[i].fn(x, err, sizeof err)) == NULL)
+		o = c->fn(x, argc - 1, argv + 1, err, sizeof err);
+		if (o == NULL)
 			return control_error(err[0] ? err : "failed");
 		json_object_set_new(o, "ok", json_true());
 		s = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
 		return s;
 	}
-	/* REQUEST is validated printable ASCII of bounded length. */
+	/* REQUEST is validated text of bounded length. */
 	snprintf(msg, sizeof msg, "unknown command '%.64s'", request);
 	return control_error(msg);
 }

@@ -8,6 +8,7 @@
 struct alertlog;
 struct config;
 struct control;
+struct monitor;
 struct notify;
 struct writer;
 
@@ -20,6 +21,7 @@ struct xanetd {
 	struct alertlog *alertlog;
 	struct control *control;
 	struct notify *notify;
+	struct monitor *monitor;
 	int64_t run_id;
 	int64_t started_wall_ms;
 	int64_t started_mono_ms;

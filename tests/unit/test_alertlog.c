@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "common/xtime.h"
-#include "daemon/alertlog.h"
+#include "common/alertlog.h"
 
 static void
 test_format_line(void **state)
@@ -68,12 +68,12 @@ test_write_and_reopen(void **state)
 	snprintf(moved, sizeof moved, "%s/alerts.log.1", dir);
 	al = alertlog_open(path, err, sizeof err);
 	assert_non_null(al);
-	alertlog_write(al, LOG_NOTICE, "monitor-started", NULL, "xanetd",
-	    "version=%s", "0.1.0");
+	alertlog_write(al, time_wall_ms(), LOG_NOTICE, "monitor-started", NULL,
+	    "xanetd", "version=%s", "0.1.0");
 	assert_int_equal(rename(path, moved), 0);
 	assert_int_equal(alertlog_reopen(al), 0);
-	alertlog_write(al, LOG_NOTICE, "monitor-stopped", NULL, "xanetd",
-	    "reason=%s", "signal");
+	alertlog_write(al, time_wall_ms(), LOG_NOTICE, "monitor-stopped", NULL,
+	    "xanetd", "reason=%s", "signal");
 	alertlog_free(al);
 
 	fp = fopen(moved, "r");

@@ -10,7 +10,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xtime.h"
-#include "daemon/alertlog.h"
+#include "common/alertlog.h"
 
 #define ALERTLOG_LINE_MAX 2048
 
@@ -166,8 +166,8 @@ alertlog_format(char *buf, size_t len, int64_t wall_ms, int prio,
 }
 
 void
-alertlog_write(struct alertlog *al, int prio, const char *event,
-    const char *key, const char *name, const char *fmt, ...)
+alertlog_write(struct alertlog *al, int64_t wall_ms, int prio,
+    const char *event, const char *key, const char *name, const char *fmt, ...)
 {
 	char details[1024], line[ALERTLOG_LINE_MAX];
 	va_list ap;
@@ -176,8 +176,8 @@ alertlog_write(struct alertlog *al, int prio, const char *event,
 	va_start(ap, fmt);
 	vsnprintf(details, sizeof details, fmt, ap);
 	va_end(ap);
-	n = alertlog_format(line, sizeof line - 1, time_wall_ms(), prio, event,
-	    key, name, details);
+	n = alertlog_format(
+	    line, sizeof line - 1, wall_ms, prio, event, key, name, details);
 	if (n > sizeof line - 2)
 		n = sizeof line - 2;
 	log_msg(prio, "alert: %s", line);

@@ -20,13 +20,14 @@ int alertlog_set_path(struct alertlog *al, const char *path);
 int alertlog_fd(const struct alertlog *al);
 
 /*
- * One line: "TIME SEVERITY EVENT KEY \"NAME\" DETAILS". KEY NULL is
+ * One line: "TIME SEVERITY EVENT KEY \"NAME\" DETAILS", TIME being
+ * WALL_MS (the same as the event's database row). KEY NULL is
  * written as "-"; PRIO is a syslog priority. The same event goes to the
  * daemon log (and so to journald/syslog).
  */
-void alertlog_write(struct alertlog *al, int prio, const char *event,
-    const char *key, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+void alertlog_write(struct alertlog *al, int64_t wall_ms, int prio,
+    const char *event, const char *key, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
 /*
  * The line alertlog_write would write, without the newline, into BUF;
