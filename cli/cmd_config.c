@@ -4,6 +4,7 @@
 
 #include "cli/xanetctl.h"
 #include "common/config.h"
+#include "probes/probe.h"
 
 int
 cmd_check_config(struct ctl *ctl, int argc, char **argv)
@@ -21,7 +22,13 @@ cmd_check_config(struct ctl *ctl, int argc, char **argv)
 		fprintf(stderr, "xanetctl: name a FILE, or use -c FILE\n");
 		return CTL_USAGE;
 	}
-	if ((cfg = config_load(path, err, sizeof err)) == NULL) {
+	err[0] = '\0';
+	cfg = config_load(path, err, sizeof err);
+	if (cfg != NULL && probes_check_config(cfg, err, sizeof err) == -1) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	if (cfg == NULL) {
 		fprintf(stderr, "xanetctl: configuration has errors:\n%s%s",
 		    err, err[0] && err[strlen(err) - 1] != '\n' ? "\n" : "");
 		return CTL_ERROR;

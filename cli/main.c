@@ -16,6 +16,17 @@
 
 static const struct ctl_command ctl_commands[] = {
     {"status", "status [--json]", cmd_status},
+    {"alerts", "alerts [-f] [--since T] [--device KEY] [--json]", cmd_alerts},
+    {"uptime",
+	"uptime (--quarter YYYYQN | --from YYYY-MM-DD --to YYYY-MM-DD)\n"
+	"                  [--group G] [--device KEY] [--outages] "
+	"[--csv|--json]",
+	cmd_uptime},
+    {"maintenance",
+	"maintenance start KEY --for DURATION [--reason TEXT]\n"
+	"  xanetctl maintenance stop KEY\n"
+	"  xanetctl maintenance list [--json]",
+	cmd_maintenance},
     {"check-config", "check-config [FILE]", cmd_check_config},
     {"version", "version", cmd_version},
 };

@@ -5,6 +5,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Exit codes; the README documents them. */
 enum ctl_exit {
@@ -50,7 +52,33 @@ int client_request(const char *path, const char *request, json_t **out,
 /* Print a json value to stdout, indented, with a newline. */
 void ctl_print_json(json_t *j);
 
+struct interval;
+
+/*
+ * Shared by status and uptime (cmd_uptime.c). The time up to which the
+ * database proves the monitor was watching: NOW_MS when xanetd runs
+ * (RUNNING 1; -1: not known, ask the control socket), else the newest
+ * run's stop or, after a crash, its last sign of life.
+ */
+int64_t ctl_watched_until(
+    struct ctl *ctl, sqlite3 *db, int running, int64_t now_ms);
+/*
+ * interval_load(), with the open interval ended at UNTIL_MS so that time
+ * nobody watched is never counted as up or down; *OPEN (may be NULL)
+ * says whether one was open. Prints why on failure. 0 or -1.
+ */
+int ctl_intervals_load(sqlite3 *db, int64_t device_id, int64_t from_ms,
+    int64_t to_ms, int64_t until_ms, struct interval **iv, size_t *n,
+    bool *open);
+/* PCT truncated to DECIMALS (2 or 4) places, "-" when negative. */
+void ctl_format_pct(double pct, int decimals, char *buf, size_t len);
+/* MS rounded to its two leading units: "3d4h", "12m30s", "45s". */
+void ctl_format_duration(int64_t ms, char *buf, size_t len);
+
 int cmd_status(struct ctl *ctl, int argc, char **argv);
+int cmd_alerts(struct ctl *ctl, int argc, char **argv);
+int cmd_uptime(struct ctl *ctl, int argc, char **argv);
+int cmd_maintenance(struct ctl *ctl, int argc, char **argv);
 int cmd_check_config(struct ctl *ctl, int argc, char **argv);
 int cmd_version(struct ctl *ctl, int argc, char **argv);
 
