@@ -85,7 +85,7 @@ alertlog_fd(const struct alertlog *al)
 	return al->fd;
 }
 
-static const char *
+const char *
 alertlog_severity(int prio)
 {
 	/* Stable words for grep; syslog's own names, shortened where long. */

@@ -29,6 +29,9 @@ void alertlog_write(struct alertlog *al, int64_t wall_ms, int prio,
     const char *event, const char *key, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
+/* The stable word for a syslog priority: "error", "warning", "notice"... */
+const char *alertlog_severity(int prio);
+
 /*
  * The line alertlog_write would write, without the newline, into BUF;
  * shared so that tests and other sinks format exactly alike.

@@ -616,28 +616,30 @@ int_parse(const char *value, long min, long max, long *out)
 	return 0;
 }
 
+/* An int key within [MIN, MAX] into FIELD. */
 static int
-parse_port(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
+int_field(const char *value, long min, long max, void *field)
 {
 	long n;
 
-	if (int_parse(value, 1, 65535, &n) == -1)
+	if (int_parse(value, min, max, &n) == -1)
 		return -1;
 	*FIELD(int, field) = (int)n;
 	return 0;
 }
 
 static int
+parse_port(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return int_field(value, 1, 65535, field);
+}
+
+static int
 parse_threshold(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	long n;
-
-	if (int_parse(value, 1, 100, &n) == -1)
-		return -1;
-	*FIELD(int, field) = (int)n;
-	return 0;
+	return int_field(value, 1, 100, field);
 }
 
 static int
@@ -805,24 +807,14 @@ static int
 parse_flap_count(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	long n;
-
-	if (int_parse(value, 2, 100, &n) == -1)
-		return -1;
-	*FIELD(int, field) = (int)n;
-	return 0;
+	return int_field(value, 2, 100, field);
 }
 
 static int
 parse_retention(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	long n;
-
-	if (int_parse(value, 1, 3650, &n) == -1)
-		return -1;
-	*FIELD(int, field) = (int)n;
-	return 0;
+	return int_field(value, 1, 3650, field);
 }
 
 static int

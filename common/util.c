@@ -80,6 +80,25 @@ str_copy(char *dst, const char *src, size_t size)
 	return n;
 }
 
+void
+str_copy_utf8(char *dst, const char *src, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t len;
+
+	if (size == 0)
+		return;
+	len = src != NULL ? strlen(src) : 0;
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && (s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	if (len > 0)
+		memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 char *
 str_trim(char *s)
 {

@@ -14,6 +14,12 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Copy with truncation; always NUL-terminates; returns strlen(src). */
 size_t str_copy(char *dst, const char *src, size_t size);
+/*
+ * Like str_copy, but never cuts a UTF-8 sequence in two: names and
+ * details are Vietnamese, and half a character is not text. SRC NULL
+ * copies "".
+ */
+void str_copy_utf8(char *dst, const char *src, size_t size);
 /* Strip leading and trailing ASCII white space in place; returns S. */
 char *str_trim(char *s);
 bool str_has_prefix(const char *s, const char *prefix);

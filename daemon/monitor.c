@@ -71,28 +71,37 @@ monitor_dev(struct monitor *m, size_t i)
 	return &m->x->cfg->devices[i];
 }
 
-/* Write one event: alert log line, syslog (through it) and an alert row. */
+void
+monitor_event(struct xanetd *x, int prio, const char *event, int64_t device_id,
+    const char *key, const char *name, const char *details)
+{
+	int64_t now = time_wall_ms();
+
+	/* One timestamp: the log line and its row must agree. */
+	alertlog_write(x->alertlog, now, prio, event, key, name, "%s", details);
+	if (alert_add(x->writer, now, alertlog_severity(prio), event, device_id,
+		details) < 0)
+		log_err("could not record the %s event", event);
+}
+
+/* An event about device DEV, details formatted from FMT. */
 static void monitor_alert(struct monitor *m, size_t dev, int prio,
-    const char *severity, const char *event, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+    const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 static void
-monitor_alert(struct monitor *m, size_t dev, int prio, const char *severity,
-    const char *event, const char *fmt, ...)
+monitor_alert(struct monitor *m, size_t dev, int prio, const char *event,
+    const char *fmt, ...)
 {
 	const struct config_device *d = monitor_dev(m, dev);
 	char details[1024];
-	int64_t now = time_wall_ms();
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(details, sizeof details, fmt, ap);
 	va_end(ap);
-	alertlog_write(
-	    m->x->alertlog, now, prio, event, d->key, d->name, "%s", details);
-	if (alert_add(m->x->writer, now, severity, event, m->devs[dev].id,
-		details) < 0)
-		m->store_errors++;
+	monitor_event(
+	    m->x, prio, event, m->devs[dev].id, d->key, d->name, details);
 }
 
 static void
@@ -157,13 +166,13 @@ monitor_transition(struct monitor *m, const struct state_event *ev)
 	case DEV_DOWN:
 		monitor_children(m, ev, children, sizeof children);
 		if (ev->nchildren > 0)
-			monitor_alert(m, ev->device, LOG_ERR, "error", "down",
+			monitor_alert(m, ev->device, LOG_ERR, "down",
 			    "since=%s cause=%s detail=\"%s\" unreachable=%zu "
 			    "children=%s",
 			    since, probe_cause_name(ev->cause), ev->detail,
 			    ev->nchildren, children);
 		else
-			monitor_alert(m, ev->device, LOG_ERR, "error", "down",
+			monitor_alert(m, ev->device, LOG_ERR, "down",
 			    "since=%s cause=%s detail=\"%s\"", since,
 			    probe_cause_name(ev->cause), ev->detail);
 		break;
@@ -172,20 +181,20 @@ monitor_transition(struct monitor *m, const struct state_event *ev)
 			duration_format(ev->outage_ms, dur, sizeof dur);
 			time_format_iso(
 			    ev->at_ms - ev->outage_ms, since, sizeof since);
-			monitor_alert(m, ev->device, LOG_NOTICE, "notice", "up",
+			monitor_alert(m, ev->device, LOG_NOTICE, "up",
 			    "outage=%s since=%s", dur, since);
 		} else
-			monitor_alert(m, ev->device, LOG_NOTICE, "notice", "up",
+			monitor_alert(m, ev->device, LOG_NOTICE, "up",
 			    "was=%s since=%s", dev_state_name(ev->from), since);
 		break;
 	case DEV_UNREACHABLE:
-		monitor_alert(m, ev->device, LOG_WARNING, "warning",
-		    "unreachable", "parent=%s since=%s",
-		    d->parent != NULL ? d->parent : "-", since);
+		monitor_alert(m, ev->device, LOG_WARNING, "unreachable",
+		    "parent=%s since=%s", d->parent != NULL ? d->parent : "-",
+		    since);
 		break;
 	case DEV_UNKNOWN:
 		if (ev->cause == CAUSE_MONITOR)
-			monitor_alert(m, ev->device, LOG_WARNING, "warning",
+			monitor_alert(m, ev->device, LOG_WARNING,
 			    "monitoring-fault", "since=%s detail=\"%s\"", since,
 			    ev->detail);
 		break;
@@ -208,23 +217,23 @@ monitor_event_cb(void *arg, const struct state_event *ev)
 		monitor_transition(m, ev);
 		break;
 	case SEV_DEGRADED:
-		monitor_alert(m, ev->device, LOG_WARNING, "warning", "degraded",
+		monitor_alert(m, ev->device, LOG_WARNING, "degraded",
 		    "loss=%.1f%% rtt=%.1fms window=%s", ev->loss_pct,
 		    ev->rtt_us / 1000.0, window);
 		break;
 	case SEV_RECOVERED:
-		monitor_alert(m, ev->device, LOG_NOTICE, "notice", "recovered",
+		monitor_alert(m, ev->device, LOG_NOTICE, "recovered",
 		    "loss=%.1f%% rtt=%.1fms window=%s", ev->loss_pct,
 		    ev->rtt_us / 1000.0, window);
 		break;
 	case SEV_FLAPPING:
 		duration_format(d->flap_window_ms, window, sizeof window);
-		monitor_alert(m, ev->device, LOG_WARNING, "warning", "flapping",
+		monitor_alert(m, ev->device, LOG_WARNING, "flapping",
 		    "transitions=%d window=%s", d->flap_count, window);
 		break;
 	case SEV_STABLE:
-		monitor_alert(m, ev->device, LOG_NOTICE, "notice", "stable",
-		    "state=%s", dev_state_name(ev->to));
+		monitor_alert(m, ev->device, LOG_NOTICE, "stable", "state=%s",
+		    dev_state_name(ev->to));
 		break;
 	}
 }
@@ -241,8 +250,8 @@ monitor_cert_check(struct monitor *m, size_t dev, const struct probe_result *r)
 	if (md->cert_warned_ms != 0 && now - md->cert_warned_ms < 86400000)
 		return;
 	md->cert_warned_ms = now;
-	monitor_alert(m, dev, LOG_WARNING, "warning", "cert-expiring",
-	    "days=%d url=%s", r->cert_days,
+	monitor_alert(m, dev, LOG_WARNING, "cert-expiring", "days=%d url=%s",
+	    r->cert_days,
 	    monitor_dev(m, dev)->probes != NULL ? monitor_dev(m, dev)->probes
 						: "-");
 }
@@ -300,8 +309,8 @@ monitor_maint_apply(struct monitor *m)
 		md->in_maint = on;
 		if (!on) {
 			/* The end first: what the probes say follows it. */
-			monitor_alert(m, i, LOG_NOTICE, "notice",
-			    "maintenance-end", "reason=\"%s\"",
+			monitor_alert(m, i, LOG_NOTICE, "maintenance-end",
+			    "reason=\"%s\"",
 			    mm != NULL ? mm->reason : "window over");
 			state_maintenance(m->sm, i, false, now);
 			continue;
@@ -309,16 +318,15 @@ monitor_maint_apply(struct monitor *m)
 		state_maintenance(m->sm, i, true, now);
 		if (mm != NULL) {
 			time_format_iso(mm->until_ms, until, sizeof until);
-			monitor_alert(m, i, LOG_NOTICE, "notice",
-			    "maintenance-start", "until=%s reason=\"%s\"",
-			    until, mm->reason);
+			monitor_alert(m, i, LOG_NOTICE, "maintenance-start",
+			    "until=%s reason=\"%s\"", until, mm->reason);
 		} else {
 			time_format_iso(
 			    maint_next_change(md->windows, md->nwindows, now),
 			    until, sizeof until);
-			monitor_alert(m, i, LOG_NOTICE, "notice",
-			    "maintenance-start", "until=%s reason=\"%s\"",
-			    until, "configured window");
+			monitor_alert(m, i, LOG_NOTICE, "maintenance-start",
+			    "until=%s reason=\"%s\"", until,
+			    "configured window");
 		}
 	}
 }
@@ -594,9 +602,8 @@ monitor_maint_start(struct monitor *m, const char *key, int64_t seconds,
 		char until[40];
 
 		time_format_iso(mm->until_ms, until, sizeof until);
-		monitor_alert(m, (size_t)i, LOG_NOTICE, "notice",
-		    "maintenance-start", "until=%s reason=\"%s\"", until,
-		    mm->reason);
+		monitor_alert(m, (size_t)i, LOG_NOTICE, "maintenance-start",
+		    "until=%s reason=\"%s\"", until, mm->reason);
 	} else
 		monitor_maint_apply(m);
 	return id;

@@ -26,6 +26,14 @@ int monitor_reconfigure(struct monitor *m);
 void monitor_stop(struct monitor *m);
 void monitor_free(struct monitor *m);
 
+/*
+ * Record an event: one alert-log line (and through it the daemon log)
+ * and one alert row, with the same timestamp. DEVICE_ID -1 and KEY NULL
+ * for the monitor itself.
+ */
+void monitor_event(struct xanetd *x, int prio, const char *event,
+    int64_t device_id, const char *key, const char *name, const char *details);
+
 /* State fields of device I for the status answer. */
 void monitor_device_json(struct monitor *m, size_t i, json_t *obj);
 /* The monitor's own counters for the status answer. */

@@ -97,6 +97,7 @@ struct icmp_round {
 	int unsent;
 	int last_errno;
 	int64_t spacing_ms;
+	ev_tstamp start_at; /* echo k is due at start_at + k * spacing */
 	int64_t timeout_ms;
 	/* The first ICMP error of the round, for the detail text. */
 	bool have_error;
@@ -485,6 +486,25 @@ round_arm(struct icmp_round *rd, int64_t after_ms)
 
 	ev_timer_stop(loop, &rd->timer);
 	ev_timer_set(&rd->timer, after_ms / 1000.0, 0.);
+	ev_timer_start(loop, &rd->timer);
+}
+
+/*
+ * Arm the timer for the next echo on the round's own grid, so that the
+ * loop's timer coalescing (a few ms late per fire) never adds up over
+ * the echoes of a round.
+ */
+static void
+round_arm_echo(struct icmp_round *rd)
+{
+	struct ev_loop *loop = rd->eng->loop;
+	ev_tstamp after =
+	    rd->start_at +
+	    (ev_tstamp)rd->queued * (ev_tstamp)rd->spacing_ms / 1000.0 -
+	    ev_now(loop);
+
+	ev_timer_stop(loop, &rd->timer);
+	ev_timer_set(&rd->timer, after > 0 ? after : 0., 0.);
 	ev_timer_start(loop, &rd->timer);
 }
 
@@ -1389,7 +1409,10 @@ icmp_round_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 	round_queue_echo(rd);
 	/* After the last one, wait TIMEOUT (re-armed when it is sent). */
-	round_arm(rd, rd->queued < rd->count ? rd->spacing_ms : rd->timeout_ms);
+	if (rd->queued < rd->count)
+		round_arm_echo(rd);
+	else
+		round_arm(rd, rd->timeout_ms);
 }
 
 static void
@@ -1444,8 +1467,12 @@ engine_start(void *engine, struct probe *p)
 		round_arm(rd, 0);
 		return;
 	}
+	rd->start_at = ev_now(eng->loop);
 	round_queue_echo(rd);
-	round_arm(rd, count > 1 ? rd->spacing_ms : rd->timeout_ms);
+	if (count > 1)
+		round_arm_echo(rd);
+	else
+		round_arm(rd, rd->timeout_ms);
 }
 
 static void

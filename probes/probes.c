@@ -28,8 +28,9 @@
 /* A name is looked up again after this long (DDNS names move). */
 #define PROBES_RESOLVE_TTL_MS (5 * 60 * 1000)
 /* A round starting this much after its slot counts as late. */
-#define PROBES_LATE_MS     1000
-#define PROBES_ENTRIES_MAX 16
+#define PROBES_LATE_MS           1000
+#define PROBES_ENTRIES_MAX       16
+#define PROBES_DEADLINE_SLACK_MS 250
 
 static const struct probe_engine *const probe_engines[PROBE_NKINDS] = {
     [PROBE_ICMP] = &probe_engine_icmp,
@@ -374,7 +375,12 @@ sprobe_round_ms(const struct sprobe *sp)
 {
 	const struct probe_engine *e = probe_engines[sp->p.spec.kind];
 
-	return e->round_ms != NULL ? e->round_ms(&sp->p) : sp->p.timeout_ms;
+	/*
+	 * A backstop only: the engines end their own rounds first. The
+	 * slack covers the loop's timer coalescing and a busy moment.
+	 */
+	return (e->round_ms != NULL ? e->round_ms(&sp->p) : sp->p.timeout_ms) +
+	       PROBES_DEADLINE_SLACK_MS;
 }
 
 static void

@@ -9,29 +9,6 @@
 #include "store/chain.h"
 #include "store/writer.h"
 
-/*
- * Copy at most SIZE - 1 bytes without cutting a UTF-8 sequence in two:
- * details and names are Vietnamese, and half a character is not text.
- */
-static void
-alert_copy(char *dst, const unsigned char *src, size_t size)
-{
-	size_t len;
-
-	if (src == NULL) {
-		dst[0] = '\0';
-		return;
-	}
-	len = strlen((const char *)src);
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && (src[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 /* DEVICE_ID's key into KEY; 0 or -1 (no such device). */
 static int
 alert_device_key(struct writer *w, int64_t device_id, char *key, size_t len)
@@ -45,7 +22,8 @@ alert_device_key(struct writer *w, int64_t device_id, char *key, size_t len)
 	sqlite3_bind_int64(st, 1, device_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		alert_copy(key, sqlite3_column_text(st, 0), len);
+		str_copy_utf8(
+		    key, (const char *)sqlite3_column_text(st, 0), len);
 	else if (rc == SQLITE_DONE)
 		log_err("alert: no device with id %" PRId64, device_id);
 	else
@@ -131,15 +109,19 @@ alert_each(sqlite3 *db, int64_t after_id, int64_t since_ms,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		a.id = sqlite3_column_int64(st, 0);
 		a.ts_ms = sqlite3_column_int64(st, 1);
-		alert_copy(
-		    a.severity, sqlite3_column_text(st, 2), sizeof a.severity);
-		alert_copy(a.event, sqlite3_column_text(st, 3), sizeof a.event);
-		alert_copy(a.device_key, sqlite3_column_text(st, 4),
+		str_copy_utf8(a.severity,
+		    (const char *)sqlite3_column_text(st, 2),
+		    sizeof a.severity);
+		str_copy_utf8(a.event, (const char *)sqlite3_column_text(st, 3),
+		    sizeof a.event);
+		str_copy_utf8(a.device_key,
+		    (const char *)sqlite3_column_text(st, 4),
 		    sizeof a.device_key);
-		alert_copy(a.device_name, sqlite3_column_text(st, 5),
+		str_copy_utf8(a.device_name,
+		    (const char *)sqlite3_column_text(st, 5),
 		    sizeof a.device_name);
-		alert_copy(
-		    a.details, sqlite3_column_text(st, 6), sizeof a.details);
+		str_copy_utf8(a.details,
+		    (const char *)sqlite3_column_text(st, 6), sizeof a.details);
 		a.acked_ms = sqlite3_column_int64(st, 7);
 		n++;
 		if (fn(&a, arg) != 0) {

@@ -8,30 +8,6 @@
 #include "store/device.h"
 #include "store/writer.h"
 
-/*
- * The spelling stored in device.kind. It is part of the schema (the
- * table's CHECK constraint and every report that reads it), so the store
- * keeps its own copy rather than following whatever the config calls it.
- */
-static const char *const device_kinds[] = {
-    [DEVICE_WIFI_AP] = "wifi-ap",
-    [DEVICE_SWITCH] = "switch",
-    [DEVICE_ROUTER] = "router",
-    [DEVICE_FIREWALL] = "firewall",
-    [DEVICE_SERVER] = "server",
-    [DEVICE_PC] = "pc",
-    [DEVICE_PRINTER] = "printer",
-    [DEVICE_OTHER] = "other",
-};
-
-static const char *
-device_kind_text(enum device_kind kind)
-{
-	if ((unsigned)kind >= sizeof device_kinds / sizeof device_kinds[0])
-		return NULL;
-	return device_kinds[kind];
-}
-
 static void
 device_bind_text(sqlite3_stmt *st, int col, const char *s)
 {
@@ -72,7 +48,8 @@ static int
 device_upsert(struct writer *w, const struct config_device *d, int64_t now_ms,
     unsigned char *flags)
 {
-	const char *kind = device_kind_text(d->kind);
+	/* The CHECK constraint in the schema pins these names. */
+	const char *kind = device_kind_name(d->kind);
 	sqlite3_stmt *st;
 
 	if (d->key == NULL || d->name == NULL) {
@@ -80,7 +57,7 @@ device_upsert(struct writer *w, const struct config_device *d, int64_t now_ms,
 		    "device %s: no key or name", d->key != NULL ? d->key : "?");
 		return -1;
 	}
-	if (kind == NULL) {
+	if ((unsigned)d->kind > DEVICE_OTHER) {
 		log_err("device %s: unknown kind %d", d->key, (int)d->kind);
 		return -1;
 	}
@@ -287,29 +264,6 @@ fail:
 	return -1;
 }
 
-/*
- * Copy at most SIZE - 1 bytes without cutting a UTF-8 sequence in two:
- * Vietnamese names are multi-byte, and half a character is not text.
- */
-static void
-device_copy(char *dst, const unsigned char *src, size_t size)
-{
-	size_t len;
-
-	if (src == NULL) {
-		dst[0] = '\0';
-		return;
-	}
-	len = strlen((const char *)src);
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && (src[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 int
 device_each(sqlite3 *db, int include_retired,
     int (*fn)(const struct device_row *row, void *arg), void *arg)
@@ -330,18 +284,20 @@ device_each(sqlite3 *db, int include_retired,
 	sqlite3_bind_int(st, 1, include_retired != 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row.id = sqlite3_column_int64(st, 0);
-		device_copy(
-		    row.key, sqlite3_column_text(st, 1), sizeof row.key);
-		device_copy(
-		    row.name, sqlite3_column_text(st, 2), sizeof row.name);
-		device_copy(
-		    row.kind, sqlite3_column_text(st, 3), sizeof row.kind);
-		device_copy(
-		    row.group, sqlite3_column_text(st, 4), sizeof row.group);
-		device_copy(row.address, sqlite3_column_text(st, 5),
+		str_copy_utf8(row.key, (const char *)sqlite3_column_text(st, 1),
+		    sizeof row.key);
+		str_copy_utf8(row.name,
+		    (const char *)sqlite3_column_text(st, 2), sizeof row.name);
+		str_copy_utf8(row.kind,
+		    (const char *)sqlite3_column_text(st, 3), sizeof row.kind);
+		str_copy_utf8(row.group,
+		    (const char *)sqlite3_column_text(st, 4), sizeof row.group);
+		str_copy_utf8(row.address,
+		    (const char *)sqlite3_column_text(st, 5),
 		    sizeof row.address);
-		device_copy(
-		    row.parent, sqlite3_column_text(st, 6), sizeof row.parent);
+		str_copy_utf8(row.parent,
+		    (const char *)sqlite3_column_text(st, 6),
+		    sizeof row.parent);
 		row.added_ms = sqlite3_column_int64(st, 7);
 		row.retired_ms = sqlite3_column_int64(st, 8);
 		n++;

@@ -4,28 +4,9 @@
 
 #include "common/log.h"
 #include "common/xtime.h"
+#include "common/util.h"
 #include "store/maintenance.h"
 #include "store/writer.h"
-
-/* As in alert.c: reasons are Vietnamese; never cut a character in two. */
-static void
-maint_copy(char *dst, const unsigned char *src, size_t size)
-{
-	size_t len;
-
-	if (src == NULL) {
-		dst[0] = '\0';
-		return;
-	}
-	len = strlen((const char *)src);
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && (src[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
 
 int64_t
 maint_store_start(struct writer *w, int64_t device_id, int64_t start_ms,
@@ -98,12 +79,13 @@ maint_store_each(sqlite3 *db, int64_t now_ms,
 	sqlite3_bind_int64(st, 1, now_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		m.id = sqlite3_column_int64(st, 0);
-		maint_copy(m.device_key, sqlite3_column_text(st, 1),
+		str_copy_utf8(m.device_key,
+		    (const char *)sqlite3_column_text(st, 1),
 		    sizeof m.device_key);
 		m.start_ms = sqlite3_column_int64(st, 2);
 		m.end_ms = sqlite3_column_int64(st, 3);
-		maint_copy(
-		    m.reason, sqlite3_column_text(st, 4), sizeof m.reason);
+		str_copy_utf8(m.reason,
+		    (const char *)sqlite3_column_text(st, 4), sizeof m.reason);
 		n++;
 		if (fn(&m, arg) != 0) {
 			rc = SQLITE_DONE;

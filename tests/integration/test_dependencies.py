@@ -25,8 +25,8 @@ from avail import (describe, device_alerts, fmt_ms, intervals,  # noqa: E402
                    parse_duration, parse_iso, status_device, wait_state)
 from daemon import Daemon, device_section, minimal_config  # noqa: E402
 from netns import Net  # noqa: E402
-from xtest import (Skip, between, contains, eq, ge, le, ok, run,  # noqa: E402
-                   teardown, test)
+from xtest import (between, contains, eq, ge, le, ok, run,  # noqa: E402
+                   shared_fixture, test)
 
 INTERVAL = 1.0
 ROUTER_FAIL, CHILD_FAIL = 3, 6
@@ -81,37 +81,6 @@ def children_of(a):
     kids = a["details"].get("children", "")
     return sorted(k for k in kids.split(",") if k)
 
-
-class Scene:
-    """The network, the daemon and what happened when; built once."""
-
-
-_scene = None
-_scene_error = None
-
-
-def scene():
-    global _scene, _scene_error
-    if _scene is None and _scene_error is None:
-        _scene = Scene()
-        _scene.closers = []
-        try:
-            build(_scene)
-        except BaseException as e:  # noqa: BLE001 - every test sees it
-            _scene_error = e
-    if _scene_error is not None:
-        if isinstance(_scene_error, (Skip, AssertionError)):
-            raise _scene_error
-        raise AssertionError("the dependency scenario failed: %r" %
-                             _scene_error)
-    return _scene
-
-
-@teardown
-def _close_scene():
-    if _scene is not None:
-        for fn in reversed(_scene.closers):
-            fn()
 
 
 def build(s):
@@ -200,6 +169,9 @@ def build(s):
     k2["d3"].link(True)
     wait_state(d, "d3", "up", 8, "d3 with its link back")
     time.sleep(1.0)
+
+
+scene = shared_fixture(build, "the dependency scenario")
 
 
 @test(timeout=150)

@@ -20,8 +20,8 @@ from avail import (describe, device_alerts, intervals, samples,  # noqa: E402
                    status_devices, wait_state)
 from daemon import Daemon, device_section, minimal_config  # noqa: E402
 from netns import Net  # noqa: E402
-from xtest import (Skip, between, contains, eq, ge, le, ok,  # noqa: E402
-                   run, teardown, test)
+from xtest import (between, contains, eq, ge, le, ok,  # noqa: E402
+                   run, shared_fixture, test)
 
 INTERVAL = 1.0
 FAIL = 2
@@ -39,36 +39,6 @@ DEFAULTS = ("[defaults]\n"
             "icmp_count = 3\n"
             "icmp_spacing = 100ms\n" % FAIL)
 
-
-class Scene:
-    pass
-
-
-_scene = None
-_scene_error = None
-
-
-def scene():
-    global _scene, _scene_error
-    if _scene is None and _scene_error is None:
-        _scene = Scene()
-        _scene.closers = []
-        try:
-            build(_scene)
-        except BaseException as e:  # noqa: BLE001 - every test sees it
-            _scene_error = e
-    if _scene_error is not None:
-        if isinstance(_scene_error, (Skip, AssertionError)):
-            raise _scene_error
-        raise AssertionError("setting up failed: %r" % _scene_error)
-    return _scene
-
-
-@teardown
-def _close_scene():
-    if _scene is not None:
-        for fn in reversed(_scene.closers):
-            fn()
 
 
 def build(s):
@@ -134,6 +104,9 @@ def build(s):
     s.t_check = time.time()
     s.status = status_devices(d)
     s.alive = d.alive()
+
+
+scene = shared_fixture(build, "setting up")
 
 
 def stop_dnsd(p):

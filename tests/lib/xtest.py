@@ -28,7 +28,7 @@ __all__ = [
     "test", "run", "skip", "require_root", "is_root", "teardown",
     "Skip", "TestFailure", "fail", "ok", "eq", "ne", "lt", "le", "ge", "gt",
     "contains", "not_contains", "matches", "is_json_line", "between",
-    "poll",
+    "poll", "shared_fixture",
 ]
 
 
@@ -90,6 +90,43 @@ def teardown(fn):
     """Run FN once after every test has run (for shared fixtures)."""
     _teardowns.append(fn)
     return fn
+
+
+def shared_fixture(build, what):
+    """Return a function that gives the fixture BUILD(s) makes, once.
+
+    S starts with S.closers = []; BUILD adds attributes to it and
+    appends the functions that undo them, which run last first once
+    every test has run. If BUILD fails, every test that asks fails
+    with "WHAT failed: ..." (or skips, or fails with BUILD's own
+    assertion)."""
+    class Fixture:
+        pass
+
+    done = {}
+
+    def get():
+        if not done:
+            done["s"] = s = Fixture()
+            s.closers = []
+            try:
+                build(s)
+            except BaseException as e:  # noqa: BLE001 - every test sees it
+                done["error"] = e
+        e = done.get("error")
+        if e is not None:
+            if isinstance(e, (Skip, AssertionError)):
+                raise e
+            raise AssertionError("%s failed: %r" % (what, e))
+        return done["s"]
+
+    @teardown
+    def _close():
+        if done:
+            for fn in reversed(done["s"].closers):
+                fn()
+
+    return get
 
 
 def skip(reason):

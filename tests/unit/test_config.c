@@ -16,40 +16,21 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "tests/unit/testutil.h"
 
 /* Tests run inside a fresh directory, so that paths in messages are short. */
-static char tmpdir[] = "/tmp/xanet-config-XXXXXX";
-
-static const char *const scratch_files[] = {
-    "t.conf", "devices.csv", "long.conf", "many.conf", "big.conf"};
+static char tmpdir[64];
 
 static int
 group_setup(void **state)
 {
-	if (mkdtemp(tmpdir) == NULL || chdir(tmpdir) != 0)
-		return -1;
-	return 0;
+	return scratch_enter(tmpdir, sizeof tmpdir, "config");
 }
 
 static int
 group_teardown(void **state)
 {
-	for (size_t i = 0; i < sizeof scratch_files / sizeof scratch_files[0];
-	     i++)
-		unlink(scratch_files[i]);
-	if (chdir("/") != 0)
-		return -1;
-	return rmdir(tmpdir);
-}
-
-static void
-write_file(const char *name, const char *text)
-{
-	FILE *fp = fopen(name, "w");
-
-	assert_non_null(fp);
-	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-	assert_int_equal(fclose(fp), 0);
+	return scratch_leave(tmpdir);
 }
 
 /* Load TEXT as t.conf; returns the config, or NULL with ERR filled. */

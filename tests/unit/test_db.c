@@ -1,5 +1,4 @@
 /* test_db.c - unit tests of store/db: pragmas, refusals, read-only connections. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -18,49 +17,7 @@
 #include "common/util.h"
 #include "store/db.h"
 #include "store/migrate.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof *f);
-
-	str_copy(f->dir, "/tmp/xanet-test-db-XXXXXX", sizeof f->dir);
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof f->path, "%s/xanet.db", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	struct dirent *de;
-	DIR *d = opendir(f->dir);
-
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		char p[512];
-
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", f->dir, de->d_name);
-		unlink(p);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
+#include "tests/unit/testutil.h"
 
 /* The whole file, for byte-for-byte comparison. */
 static char *
@@ -114,30 +71,6 @@ assert_no_side_files(const char *path)
 }
 
 static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-
-	if (rc != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_free(msg);
-}
-
-static int64_t
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static void
 query_text(sqlite3 *db, const char *sql, char *out, size_t len)
 {
 	sqlite3_stmt *st;
@@ -146,16 +79,6 @@ query_text(sqlite3 *db, const char *sql, char *out, size_t len)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	str_copy(out, (const char *)sqlite3_column_text(st, 0), len);
 	sqlite3_finalize(st);
-}
-
-/* A plain SQLite connection, as another program would have. */
-static sqlite3 *
-raw_open(const char *path)
-{
-	sqlite3 *db;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	return db;
 }
 
 /*
@@ -182,7 +105,7 @@ assert_writer_refuses(const char *path, const char *want)
 static void
 test_writer_creates_wal_database(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "", mode[16];
 	sqlite3 *db;
 
@@ -220,7 +143,7 @@ test_writer_creates_wal_database(void **state)
 static void
 test_writer_refuses_non_sqlite_file(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	const char text[] = "[site]\nname = UBND xã Tân Phú\nprovince = "
 			    "Đồng Nai\n\n[web]\nlisten = 127.0.0.1\n";
 	char want[256];
@@ -233,7 +156,7 @@ test_writer_refuses_non_sqlite_file(void **state)
 static void
 test_writer_refuses_foreign_application_id(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	sqlite3 *db = raw_open(f->path);
 	char want[256], err[256];
 
@@ -250,7 +173,7 @@ test_writer_refuses_foreign_application_id(void **state)
 static void
 test_writer_refuses_foreign_tables(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	sqlite3 *db = raw_open(f->path);
 	char want[256];
 
@@ -267,7 +190,7 @@ test_writer_refuses_foreign_tables(void **state)
 static void
 test_writer_refuses_newer_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "", want[512], sql[64];
 	sqlite3 *db;
 
@@ -290,7 +213,7 @@ test_writer_refuses_newer_schema(void **state)
 static void
 test_writer_refuses_corrupt_database(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "", prefix[256];
 	unsigned char junk[64];
 	int64_t root, pagesize;
@@ -344,7 +267,7 @@ test_writer_refuses_corrupt_database(void **state)
 static void
 test_writer_cannot_create_in_missing_directory(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char path[256], want[300], err[512] = "";
 
 	snprintf(path, sizeof path, "%s/no/such/dir/xanet.db", f->dir);
@@ -357,7 +280,7 @@ test_writer_cannot_create_in_missing_directory(void **state)
 static void
 test_reader_missing_file(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char want[256], err[512] = "";
 
 	assert_null(db_open_reader(f->path, err, sizeof err));
@@ -370,7 +293,7 @@ test_reader_missing_file(void **state)
 static void
 test_reader_permission_denied(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char want[256], err[512] = "";
 	int pipefd[2], status;
 	sqlite3 *db;
@@ -415,7 +338,7 @@ test_reader_permission_denied(void **state)
 static void
 test_reader_refuses_older_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char want[256], err[512] = "", sql[64];
 	sqlite3 *db = raw_open(f->path);
 
@@ -440,7 +363,7 @@ test_reader_refuses_older_schema(void **state)
 static void
 test_reader_sees_only_committed_rows(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "";
 	sqlite3 *w, *r;
 
@@ -474,32 +397,23 @@ test_reader_sees_only_committed_rows(void **state)
 int
 main(void)
 {
+#define T(fn) STORE_TEST(fn, empty, "db")
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(
-		test_writer_creates_wal_database, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_writer_refuses_non_sqlite_file, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_writer_refuses_foreign_application_id, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_writer_refuses_foreign_tables, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_writer_refuses_newer_schema, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_writer_refuses_corrupt_database, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_writer_cannot_create_in_missing_directory, setup,
-		teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_reader_missing_file, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_reader_permission_denied, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_reader_refuses_older_schema, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_reader_sees_only_committed_rows, setup, teardown),
+	    T(test_writer_creates_wal_database),
+	    T(test_writer_refuses_non_sqlite_file),
+	    T(test_writer_refuses_foreign_application_id),
+	    T(test_writer_refuses_foreign_tables),
+	    T(test_writer_refuses_newer_schema),
+	    T(test_writer_refuses_corrupt_database),
+	    T(test_writer_cannot_create_in_missing_directory),
+	    T(test_reader_missing_file),
+	    T(test_reader_permission_denied),
+	    T(test_reader_refuses_older_schema),
+	    T(test_reader_sees_only_committed_rows),
 	};
+#undef T
 
 	log_set_level(LOG_WARNING);
+
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

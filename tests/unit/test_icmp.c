@@ -163,6 +163,21 @@ collect_init(struct collect *col, struct fixture *fx)
 	col->loop = fx->loop;
 }
 
+/*
+ * Start one probe of ADDR (COUNT echoes SPACING_MS apart) and run the
+ * loop until it reports or LIMIT_MS pass; true if it reported.
+ */
+static bool
+tp_run(struct fixture *fx, struct tprobe *tp, struct collect *col,
+    const char *addr, int count, int64_t spacing_ms, int64_t timeout_ms,
+    int64_t limit_ms)
+{
+	collect_init(col, fx);
+	tp_init(tp, col, addr, count, spacing_ms, timeout_ms);
+	tp_start(fx, tp);
+	return run_until(fx, col, 1, limit_ms);
+}
+
 /* ---- the world: namespace, loopback, nft ---- */
 
 static int
@@ -723,10 +738,8 @@ test_ipv4_mapped(void **state)
 	struct collect col;
 
 	/* An IPv4-mapped IPv6 address goes out as IPv4. */
-	collect_init(&col, fx);
-	tp_init(&tp, &col, "::ffff:127.0.0.1", 2, 20, 1000);
-	tp_start(fx, &tp);
-	assert_true(run_until(fx, &col, 1, 3000));
+	assert_true(
+	    tp_run(fx, &tp, &col, "::ffff:127.0.0.1", 2, 20, 1000, 3000));
 	check_ok(&tp, 2);
 	E->release(fx->eng, &tp.p);
 }
@@ -738,10 +751,7 @@ test_ipv6_loopback(void **state)
 	struct tprobe tp;
 	struct collect col;
 
-	collect_init(&col, fx);
-	tp_init(&tp, &col, "::1", 3, 30, 1000);
-	tp_start(fx, &tp);
-	assert_true(run_until(fx, &col, 1, 3000));
+	assert_true(tp_run(fx, &tp, &col, "::1", 3, 30, 1000, 3000));
 	check_ok(&tp, 3);
 	E->release(fx->eng, &tp.p);
 }
@@ -754,10 +764,7 @@ test_drop_is_timeout(void **state)
 	struct collect col;
 	int64_t took;
 
-	collect_init(&col, fx);
-	tp_init(&tp, &col, ADDR_DROP, 2, 50, 300);
-	tp_start(fx, &tp);
-	assert_true(run_until(fx, &col, 1, 3000));
+	assert_true(tp_run(fx, &tp, &col, ADDR_DROP, 2, 50, 300, 3000));
 	assert_int_equal(tp.done, 1);
 	assert_false(tp.r.ok);
 	assert_int_equal(tp.r.cause, CAUSE_TIMEOUT);
@@ -780,10 +787,7 @@ test_reject_is_unreachable(void **state)
 	struct tprobe tp;
 	struct collect col;
 
-	collect_init(&col, fx);
-	tp_init(&tp, &col, ADDR_REJECT, 3, 50, 2000);
-	tp_start(fx, &tp);
-	assert_true(run_until(fx, &col, 1, 5000));
+	assert_true(tp_run(fx, &tp, &col, ADDR_REJECT, 3, 50, 2000, 5000));
 	assert_false(tp.r.ok);
 	assert_int_equal(tp.r.cause, CAUSE_UNREACHABLE);
 	assert_int_equal(tp.r.received, 0);
@@ -806,10 +810,7 @@ test_ipv6_reject(void **state)
 				 " ip6 daddr ::1 icmpv6 type echo-request"
 				 " reject with icmpv6 type addr-unreachable\n"),
 	    0);
-	collect_init(&col, fx);
-	tp_init(&tp, &col, "::1", 2, 30, 2000);
-	tp_start(fx, &tp);
-	run_until(fx, &col, 1, 5000);
+	tp_run(fx, &tp, &col, "::1", 2, 30, 2000, 5000);
 	assert_int_equal(nft_run("flush chain inet " NFT_TABLE " input6\n"), 0);
 	assert_int_equal(tp.done, 1);
 	assert_int_equal(tp.r.cause, CAUSE_UNREACHABLE);
@@ -830,10 +831,7 @@ test_ipv6_disabled(void **state)
 
 	assert_int_equal(write_file(all, "1"), 0);
 	assert_int_equal(write_file(lo, "1"), 0);
-	collect_init(&col, fx);
-	tp_init(&tp, &col, "::1", 2, 10, 500);
-	tp_start(fx, &tp);
-	run_until(fx, &col, 1, 3000);
+	tp_run(fx, &tp, &col, "::1", 2, 10, 500, 3000);
 	assert_int_equal(write_file(all, "0"), 0);
 	assert_int_equal(write_file(lo, "0"), 0);
 	assert_true(v6_loopback()); /* ::1 is back for the other tests */
@@ -853,10 +851,7 @@ test_send_error_is_network(void **state)
 	struct collect col;
 	uint64_t sent = fx->st.icmp_sent;
 
-	collect_init(&col, fx);
-	tp_init(&tp, &col, ADDR_NOSEND, 3, 20, 2000);
-	tp_start(fx, &tp);
-	assert_true(run_until(fx, &col, 1, 5000));
+	assert_true(tp_run(fx, &tp, &col, ADDR_NOSEND, 3, 20, 2000, 5000));
 	assert_false(tp.r.ok);
 	assert_int_equal(tp.r.cause, CAUSE_NETWORK);
 	assert_int_equal(tp.r.sent, 3);
@@ -878,10 +873,7 @@ test_random_loss(void **state)
 	char want[64];
 	double loss;
 
-	collect_init(&col, fx);
-	tp_init(&tp, &col, ADDR_LOSSY, 100, 5, 300);
-	tp_start(fx, &tp);
-	assert_true(run_until(fx, &col, 1, 10000));
+	assert_true(tp_run(fx, &tp, &col, ADDR_LOSSY, 100, 5, 300, 10000));
 	assert_int_equal(tp.r.sent, 100);
 	loss = probe_result_loss(&tp.r);
 	print_message("# %s: %d/100 answered\n", ADDR_LOSSY, tp.r.received);

@@ -13,6 +13,7 @@
 #include "common/config.h"
 #include "common/inventory.h"
 #include "common/util.h"
+#include "tests/unit/testutil.h"
 
 /* Errors as "LINE: message" lines, to compare whole. */
 struct errbuf {
@@ -218,34 +219,18 @@ test_utf8_valid(void **state)
 
 /* Through config_load(): in a fresh directory, for short paths. */
 
-static char tmpdir[] = "/tmp/xanet-inventory-XXXXXX";
+static char tmpdir[64];
 
 static int
 group_setup(void **state)
 {
-	if (mkdtemp(tmpdir) == NULL || chdir(tmpdir) != 0)
-		return -1;
-	return 0;
+	return scratch_enter(tmpdir, sizeof tmpdir, "inventory");
 }
 
 static int
 group_teardown(void **state)
 {
-	unlink("t.conf");
-	unlink("devices.csv");
-	if (chdir("/") != 0)
-		return -1;
-	return rmdir(tmpdir);
-}
-
-static void
-write_file(const char *name, const char *text)
-{
-	FILE *fp = fopen(name, "w");
-
-	assert_non_null(fp);
-	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-	assert_int_equal(fclose(fp), 0);
+	return scratch_leave(tmpdir);
 }
 
 #define CONF                                  \

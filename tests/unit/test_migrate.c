@@ -1,5 +1,4 @@
 /* test_migrate.c - unit tests of store/migrate: every old schema reaches the latest. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 #include "common/util.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "tests/unit/testutil.h"
 
 /*
  * Rows valid at each schema version: fixtures[V] is run on a database at
@@ -103,82 +103,6 @@ static const char *const fixtures[] = {
 };
 
 #define NFIXTURES ((int)(sizeof fixtures / sizeof fixtures[0]))
-
-struct fixture {
-	char dir[64];
-	char path[128];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof *f);
-
-	str_copy(f->dir, "/tmp/xanet-test-migrate-XXXXXX", sizeof f->dir);
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof f->path, "%s/xanet.db", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	struct dirent *de;
-	DIR *d = opendir(f->dir);
-
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		char p[512];
-
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", f->dir, de->d_name);
-		unlink(p);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-
-	if (rc != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_free(msg);
-}
-
-static int64_t
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static sqlite3 *
-raw_open(const char *path)
-{
-	sqlite3 *db;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	return db;
-}
 
 /* A growing string. */
 struct buf {
@@ -360,7 +284,7 @@ test_fixture_for_every_version(void **state)
 static void
 test_every_version_migrates_to_latest(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "", path[256];
 	char *fresh_schema, *schema, *before, *after;
 	struct table_cols *tables;
@@ -411,7 +335,7 @@ test_every_version_migrates_to_latest(void **state)
 static void
 test_each_step_lands_on_its_version(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "";
 	sqlite3 *db = raw_open(f->path);
 
@@ -428,59 +352,17 @@ test_each_step_lands_on_its_version(void **state)
 	sqlite3_close(db);
 }
 
-static void
-test_version_one_schema(void **state)
+/* F's database at schema version V, foreign keys on, holding fixtures[V]. */
+static sqlite3 *
+open_at(const struct store_fixture *f, int v)
 {
-	struct fixture *f = *state;
 	char err[512] = "";
 	sqlite3 *db = raw_open(f->path);
 
-	assert_int_equal(migrate_to(db, 1, err, sizeof err), 0);
+	assert_int_equal(migrate_to(db, v, err, sizeof err), 0);
 	exec_ok(db, "PRAGMA foreign_keys = ON");
-	exec_ok(db, fixtures[1]);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM device"), 3);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM monitor_run"), 2);
-	/* Kinds are the eight the design names. */
-	assert_int_not_equal(sqlite3_exec(db,
-				 "INSERT INTO device (key, name, kind, "
-				 "added_ms) VALUES ('x', 'x', 'toaster', 1)",
-				 NULL, NULL, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_CHECK);
-	/* Keys are unique. */
-	assert_int_not_equal(sqlite3_exec(db,
-				 "INSERT INTO device (key, name, kind, "
-				 "added_ms) VALUES ('fw-ubnd', 'x', 'pc', 1)",
-				 NULL, NULL, NULL),
-	    SQLITE_OK);
-	assert_int_equal(
-	    sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_UNIQUE);
-	/* A parent must exist. */
-	assert_int_not_equal(sqlite3_exec(db,
-				 "INSERT INTO device (key, name, kind, "
-				 "parent_id, added_ms) VALUES ('y', 'y', "
-				 "'pc', 99, 1)",
-				 NULL, NULL, NULL),
-	    SQLITE_OK);
-	assert_int_equal(
-	    sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_FOREIGNKEY);
-	/* Runs need their version and config hash. */
-	assert_int_not_equal(sqlite3_exec(db,
-				 "INSERT INTO monitor_run (start_ms, "
-				 "last_alive_ms, config_hash) VALUES (1, 1, "
-				 "'h')",
-				 NULL, NULL, NULL),
-	    SQLITE_OK);
-	assert_int_equal(
-	    sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_NOTNULL);
-	/* The indexes that the list and crash-closing queries rely on. */
-	assert_int_equal(
-	    query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = "
-			  "'index' AND name IN ('device_grp_key', "
-			  "'device_parent', 'monitor_run_start', "
-			  "'monitor_run_open')"),
-	    4);
-	sqlite3_close(db);
+	exec_ok(db, fixtures[v]);
+	return db;
 }
 
 /* SQL must fail with the extended result code WANT. */
@@ -493,15 +375,47 @@ exec_refused(sqlite3 *db, const char *sql, int want)
 }
 
 static void
+test_version_one_schema(void **state)
+{
+	sqlite3 *db = open_at(*state, 1);
+
+	assert_int_equal(query_int(db, "SELECT count(*) FROM device"), 3);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM monitor_run"), 2);
+	/* Kinds are the eight the design names. */
+	exec_refused(db,
+	    "INSERT INTO device (key, name, kind, added_ms) VALUES ('x', 'x', "
+	    "'toaster', 1)",
+	    SQLITE_CONSTRAINT_CHECK);
+	/* Keys are unique. */
+	exec_refused(db,
+	    "INSERT INTO device (key, name, kind, added_ms) VALUES ('fw-ubnd', "
+	    "'x', 'pc', 1)",
+	    SQLITE_CONSTRAINT_UNIQUE);
+	/* A parent must exist. */
+	exec_refused(db,
+	    "INSERT INTO device (key, name, kind, parent_id, added_ms) VALUES "
+	    "('y', 'y', 'pc', 99, 1)",
+	    SQLITE_CONSTRAINT_FOREIGNKEY);
+	/* Runs need their version and config hash. */
+	exec_refused(db,
+	    "INSERT INTO monitor_run (start_ms, last_alive_ms, config_hash) "
+	    "VALUES (1, 1, 'h')",
+	    SQLITE_CONSTRAINT_NOTNULL);
+	/* The indexes that the list and crash-closing queries rely on. */
+	assert_int_equal(
+	    query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = "
+			  "'index' AND name IN ('device_grp_key', "
+			  "'device_parent', 'monitor_run_start', "
+			  "'monitor_run_open')"),
+	    4);
+	sqlite3_close(db);
+}
+
+static void
 test_version_two_schema(void **state)
 {
-	struct fixture *f = *state;
-	char err[512] = "";
-	sqlite3 *db = raw_open(f->path);
+	sqlite3 *db = open_at(*state, 2);
 
-	assert_int_equal(migrate_to(db, 2, err, sizeof err), 0);
-	exec_ok(db, "PRAGMA foreign_keys = ON");
-	exec_ok(db, fixtures[2]);
 	/* The five states, and no other. */
 	exec_refused(db,
 	    "UPDATE state_interval SET state = 'sideways' WHERE id = 1",
@@ -564,7 +478,7 @@ test_version_two_schema(void **state)
 static void
 test_newer_version_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "", want[256], sql[64];
 	sqlite3 *db = raw_open(f->path);
 
@@ -586,7 +500,7 @@ test_newer_version_refused(void **state)
 static void
 test_failed_migration_keeps_previous_version(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "";
 	sqlite3 *db = raw_open(f->path);
 
@@ -614,7 +528,7 @@ test_failed_migration_keeps_previous_version(void **state)
 static void
 test_bad_targets_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "", want[256];
 	sqlite3 *db = raw_open(f->path);
 
@@ -639,24 +553,20 @@ test_bad_targets_refused(void **state)
 int
 main(void)
 {
+#define T(fn) STORE_TEST(fn, empty, "migrate")
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fixture_for_every_version),
-	    cmocka_unit_test_setup_teardown(
-		test_every_version_migrates_to_latest, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_each_step_lands_on_its_version, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_version_one_schema, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_version_two_schema, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_newer_version_refused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_failed_migration_keeps_previous_version, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_bad_targets_refused, setup, teardown),
+	    T(test_every_version_migrates_to_latest),
+	    T(test_each_step_lands_on_its_version),
+	    T(test_version_one_schema),
+	    T(test_version_two_schema),
+	    T(test_newer_version_refused),
+	    T(test_failed_migration_keeps_previous_version),
+	    T(test_bad_targets_refused),
 	};
+#undef T
 
 	log_set_level(LOG_WARNING);
+
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

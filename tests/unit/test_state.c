@@ -152,6 +152,53 @@ bad(struct fixture *f, size_t d, int k)
 	state_result(f->sm, d, 0, &r, NOW(k));
 }
 
+/* Rounds FROM..TO of device D, all good. */
+static void
+goods(struct fixture *f, size_t d, int from, int to)
+{
+	for (int k = from; k <= to; k++)
+		good(f, d, k);
+}
+
+/* Rounds FROM..TO of device D, all bad. */
+static void
+bads(struct fixture *f, size_t d, int from, int to)
+{
+	for (int k = from; k <= to; k++)
+		bad(f, d, k);
+}
+
+/* Rounds K * STEP of device 0 for K = FROM..TO: bad when K is odd. */
+static void
+flap(struct fixture *f, int from, int to, int step)
+{
+	for (int k = from; k <= to; k++) {
+		if (k % 2)
+			bad(f, 0, step * k);
+		else
+			good(f, 0, step * k);
+	}
+}
+
+/* ICMP rounds FROM..TO of device 0, with LOST lost and mean RTT RTT_MS. */
+static void
+icmp_rounds(struct fixture *f, int from, int to, int lost, int rtt_ms)
+{
+	for (int k = from; k <= to; k++) {
+		struct probe_result r = icmp(AT(k), lost, rtt_ms);
+
+		state_result(f->sm, 0, 0, &r, NOW(k));
+	}
+}
+
+/* Devices 0..N-1 up from round 0: good at rounds 0 and 1. */
+static void
+all_up(struct fixture *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		goods(f, i, 0, 1);
+}
+
 static void
 assert_transition(const struct fixture *f, size_t i, size_t dev,
     enum dev_state from, enum dev_state to, int64_t at, bool alert)
@@ -197,8 +244,7 @@ test_thresholds_backdated(void **state)
 	assert_int_equal(f->nev, 1);
 	assert_transition(f, 0, 0, DEV_UNKNOWN, DEV_UP, AT(0), false);
 
-	bad(f, 0, 2);
-	bad(f, 0, 3);
+	bads(f, 0, 2, 3);
 	assert_int_equal(f->nev, 1);
 	bad(f, 0, 4);
 	assert_int_equal(f->nev, 2);
@@ -241,16 +287,13 @@ test_single_failure_does_nothing(void **state)
 
 	dev_init(f, 0, "ap-1", "icmp", -1);
 	fx_start(f, 1);
-	good(f, 0, 0);
-	good(f, 0, 1);
+	goods(f, 0, 0, 1);
 	assert_int_equal(f->nev, 1);
 	bad(f, 0, 2);
 	good(f, 0, 3);
-	bad(f, 0, 4);
-	bad(f, 0, 5);
+	bads(f, 0, 4, 5);
 	good(f, 0, 6);
-	bad(f, 0, 7);
-	bad(f, 0, 8);
+	bads(f, 0, 7, 8);
 	good(f, 0, 9);
 	/* Nor do lost rounds make it degraded: they are the verdict's. */
 	assert_int_equal(f->nev, 1);
@@ -271,15 +314,13 @@ test_down_at_start(void **state)
 
 	dev_init(f, 0, "ap-1", "icmp", -1);
 	fx_start(f, 1);
-	bad(f, 0, 0);
-	bad(f, 0, 1);
+	bads(f, 0, 0, 1);
 	assert_int_equal(f->nev, 0);
 	bad(f, 0, 2);
 	/* Found down at start: the officer is told. */
 	assert_int_equal(f->nev, 1);
 	assert_transition(f, 0, 0, DEV_UNKNOWN, DEV_DOWN, AT(0), true);
-	good(f, 0, 3);
-	good(f, 0, 4);
+	goods(f, 0, 3, 4);
 	assert_int_equal(f->nev, 2);
 	assert_transition(f, 1, 0, DEV_DOWN, DEV_UP, AT(3), true);
 	assert_int_equal(f->ev[1].ev.outage_ms, 3 * MIN);
@@ -372,8 +413,7 @@ test_monitor_faults_unknown_not_down(void **state)
 
 	dev_init(f, 0, "sw-1", "icmp", -1);
 	fx_start(f, 1);
-	good(f, 0, 0);
-	good(f, 0, 1);
+	goods(f, 0, 0, 1);
 	monitor(f, 0, 2);
 	monitor(f, 0, 3);
 	assert_int_equal(f->nev, 1);
@@ -390,8 +430,7 @@ test_monitor_faults_unknown_not_down(void **state)
 	assert_int_equal(info.state, DEV_UNKNOWN);
 	assert_int_equal(info.last_cause, CAUSE_MONITOR);
 
-	good(f, 0, 10);
-	good(f, 0, 11);
+	goods(f, 0, 10, 11);
 	assert_int_equal(f->nev, 3);
 	assert_transition(f, 2, 0, DEV_UNKNOWN, DEV_UP, AT(10), false);
 
@@ -418,10 +457,7 @@ star_start(struct fixture *f)
 		dev_init(f, i, key, "icmp", 0);
 	}
 	fx_start(f, 6);
-	for (size_t i = 0; i <= 5; i++) {
-		good(f, i, 0);
-		good(f, i, 1);
-	}
+	all_up(f, 6);
 	assert_int_equal(f->nev, 6);
 	f->nev = 0;
 }
@@ -433,9 +469,7 @@ test_parent_down_children_unreachable(void **state)
 	const struct state_event *ev;
 
 	star_start(f);
-	bad(f, 0, 2);
-	bad(f, 0, 3);
-	bad(f, 0, 4);
+	bads(f, 0, 2, 4);
 	assert_int_equal(f->nev, 6);
 	/* One alert, naming the five it took with it. */
 	assert_transition(f, 0, 0, DEV_UP, DEV_DOWN, AT(2), true);
@@ -459,17 +493,14 @@ test_parent_down_children_unreachable(void **state)
 	assert_int_equal(f->nev, 6);
 
 	/* The gateway recovers; each child is judged by its own results. */
-	good(f, 0, 9);
-	good(f, 0, 10);
+	goods(f, 0, 9, 10);
 	assert_int_equal(f->nev, 7);
 	assert_transition(f, 6, 0, DEV_DOWN, DEV_UP, AT(9), true);
 	assert_int_equal(f->ev[6].ev.outage_ms, 7 * MIN);
 	for (size_t i = 1; i <= 4; i++) {
-		good(f, i, 11);
-		good(f, i, 12);
+		goods(f, i, 11, 12);
 	}
-	bad(f, 5, 11);
-	bad(f, 5, 12);
+	bads(f, 5, 11, 12);
 	assert_int_equal(f->nev, 11);
 	for (size_t i = 1; i <= 4; i++)
 		assert_transition(
@@ -509,9 +540,7 @@ test_child_down_when_parent_recovers(void **state)
 
 	star_start(f);
 	bad(f, 0, 2);
-	bad(f, 1, 2);
-	bad(f, 1, 3);
-	bad(f, 1, 4);
+	bads(f, 1, 2, 4);
 	assert_int_equal(f->nev, 0);
 	/* The gateway's blip is over: ap-1's outage is its own. */
 	good(f, 0, 3);
@@ -520,9 +549,7 @@ test_child_down_when_parent_recovers(void **state)
 	assert_int_equal(f->ev[0].ev.cause, CAUSE_LOSS);
 	assert_int_equal(f->ev[0].ev.nchildren, 0);
 	/* A later gateway outage leaves the down child alone. */
-	bad(f, 0, 5);
-	bad(f, 0, 6);
-	bad(f, 0, 7);
+	bads(f, 0, 5, 7);
 	assert_int_equal(f->nev, 6);
 	assert_transition(f, 1, 0, DEV_UP, DEV_DOWN, AT(5), true);
 	assert_int_equal(f->ev[1].ev.nchildren, 4);
@@ -541,14 +568,9 @@ test_grandchildren(void **state)
 	dev_init(f, 2, "ap-a", "icmp", 1);
 	dev_init(f, 3, "ap-b", "icmp", 1);
 	fx_start(f, 4);
-	for (size_t i = 0; i < 4; i++) {
-		good(f, i, 0);
-		good(f, i, 1);
-	}
+	all_up(f, 4);
 	f->nev = 0;
-	bad(f, 0, 2);
-	bad(f, 0, 3);
-	bad(f, 0, 4);
+	bads(f, 0, 2, 4);
 	assert_int_equal(f->nev, 4);
 	assert_int_equal(f->ev[0].ev.nchildren, 3);
 	assert_int_equal(f->ev[0].children[0], 1);
@@ -559,27 +581,21 @@ test_grandchildren(void **state)
 		    f, i, i, DEV_UP, DEV_UNREACHABLE, AT(2), false);
 	assert_string_equal(f->ev[3].ev.detail, "parent gw is down");
 
-	good(f, 0, 5);
-	good(f, 0, 6);
+	goods(f, 0, 5, 6);
 	assert_int_equal(f->nev, 5);
 	/* The switch is still unreachable: ap-a's failures wait for it. */
-	bad(f, 2, 7);
-	bad(f, 2, 8);
-	bad(f, 2, 9);
+	bads(f, 2, 7, 9);
 	assert_int_equal(f->nev, 5);
-	good(f, 1, 7);
-	good(f, 1, 8);
+	goods(f, 1, 7, 8);
 	assert_int_equal(f->nev, 6);
 	assert_transition(f, 5, 1, DEV_UNREACHABLE, DEV_UP, AT(7), false);
 	/* Now ap-a's own run decides, counted from the switch's return. */
-	bad(f, 2, 10);
-	bad(f, 2, 11);
+	bads(f, 2, 10, 11);
 	assert_int_equal(f->nev, 6);
 	bad(f, 2, 12);
 	assert_int_equal(f->nev, 7);
 	assert_transition(f, 6, 2, DEV_UNREACHABLE, DEV_DOWN, AT(10), true);
-	good(f, 3, 13);
-	good(f, 3, 14);
+	goods(f, 3, 13, 14);
 	assert_int_equal(f->nev, 8);
 	assert_transition(f, 7, 3, DEV_UNREACHABLE, DEV_UP, AT(13), false);
 }
@@ -594,10 +610,7 @@ test_maintenance_exits(void **state)
 	dev_init(f, 1, "b", "icmp", -1);
 	dev_init(f, 2, "c", "icmp", -1);
 	fx_start(f, 3);
-	for (size_t i = 0; i < 3; i++) {
-		good(f, i, 0);
-		good(f, i, 1);
-	}
+	all_up(f, 3);
 	f->nev = 0;
 	m = AT(2) + 30000;
 	for (size_t i = 0; i < 3; i++)
@@ -610,11 +623,8 @@ test_maintenance_exits(void **state)
 	assert_int_equal(f->nev, 3);
 
 	/* a fails throughout; b fails then answers; c fails once. */
-	for (int k = 3; k < 8; k++)
-		bad(f, 0, k);
-	bad(f, 1, 3);
-	bad(f, 1, 4);
-	bad(f, 1, 5);
+	bads(f, 0, 3, 7);
+	bads(f, 1, 3, 5);
 	good(f, 1, 6);
 	good(f, 2, 3);
 	bad(f, 2, 4);
@@ -650,17 +660,13 @@ test_maintenance_child_not_taken(void **state)
 	state_maintenance(f->sm, 3, true, AT(2));
 	assert_int_equal(f->nev, 1);
 	f->nev = 0;
-	bad(f, 0, 3);
-	bad(f, 0, 4);
-	bad(f, 0, 5);
+	bads(f, 0, 3, 5);
 	assert_int_equal(f->nev, 5);
 	assert_int_equal(f->ev[0].ev.nchildren, 4);
 	assert_int_equal(f->ev[0].children[2], 4);
 	assert_state(f, 3, DEV_MAINTENANCE, AT(2));
 	/* Out of maintenance with its own failures while gw is down. */
-	bad(f, 3, 6);
-	bad(f, 3, 7);
-	bad(f, 3, 8);
+	bads(f, 3, 6, 8);
 	state_maintenance(f->sm, 3, false, AT(9));
 	assert_int_equal(f->nev, 6);
 	assert_transition(
@@ -670,8 +676,7 @@ test_maintenance_child_not_taken(void **state)
 	state_maintenance(f->sm, 0, true, AT(10));
 	assert_int_equal(f->nev, 7);
 	assert_transition(f, 6, 0, DEV_DOWN, DEV_MAINTENANCE, AT(10), false);
-	good(f, 0, 11);
-	good(f, 0, 12);
+	goods(f, 0, 11, 12);
 	assert_int_equal(f->nev, 7);
 	state_maintenance(f->sm, 0, false, AT(13));
 	assert_transition(f, 7, 0, DEV_MAINTENANCE, DEV_UP, AT(13), false);
@@ -681,29 +686,20 @@ static void
 test_degraded_loss_hysteresis(void **state)
 {
 	struct fixture *f = *state;
-	struct probe_result r;
 	const struct state_event *ev;
 	struct state_info info;
-	int k;
 
 	dev_init(f, 0, "ap-1", "icmp", -1);
 	fx_start(f, 1);
-	for (k = 0; k < 2; k++) {
-		r = icmp(AT(k), 0, 10);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 0, 1, 0, 10);
 	assert_int_equal(f->nev, 1);
 	/*
 	 * The window opened with round 1 (the first while up) and is full
 	 * from round 6: rounds 2..6 then hold 5 × 20 echoes, 30 lost.
 	 */
-	for (k = 2; k <= 5; k++) {
-		r = icmp(AT(k), 6, 12);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 2, 5, 6, 12);
 	assert_int_equal(f->nev, 1);
-	r = icmp(AT(6), 6, 12);
-	state_result(f->sm, 0, 0, &r, NOW(6));
+	icmp_rounds(f, 6, 6, 6, 12);
 	assert_int_equal(f->nev, 2);
 	ev = &f->ev[1].ev;
 	assert_int_equal(ev->type, SEV_DEGRADED);
@@ -721,19 +717,12 @@ test_degraded_loss_hysteresis(void **state)
 	assert_float_equal(info.last_loss_pct, 30.0, 1e-9);
 
 	/* Still lossy: raised once only. 15% is not below 20 / 2. */
-	for (k = 7; k <= 11; k++) {
-		r = icmp(AT(k), 3, 12);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 7, 11, 3, 12);
 	assert_int_equal(f->nev, 2);
 	/* 5% rounds: the window goes 13%, 11%, then 9% < 10%. */
-	for (k = 12; k <= 13; k++) {
-		r = icmp(AT(k), 1, 12);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 12, 13, 1, 12);
 	assert_int_equal(f->nev, 2);
-	r = icmp(AT(14), 1, 12);
-	state_result(f->sm, 0, 0, &r, NOW(14));
+	icmp_rounds(f, 14, 14, 1, 12);
 	assert_int_equal(f->nev, 3);
 	ev = &f->ev[2].ev;
 	assert_int_equal(ev->type, SEV_RECOVERED);
@@ -747,14 +736,11 @@ static void
 test_degraded_ten_percent_is_fine(void **state)
 {
 	struct fixture *f = *state;
-	struct probe_result r;
 
 	dev_init(f, 0, "ap-1", "icmp", -1);
 	fx_start(f, 1);
-	for (int k = 0; k < 20; k++) {
-		r = icmp(AT(k), k < 2 ? 0 : 2, 10);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 0, 1, 0, 10);
+	icmp_rounds(f, 2, 19, 2, 10);
 	assert_int_equal(f->nev, 1);
 	assert_int_equal(f->ev[0].ev.type, SEV_TRANSITION);
 }
@@ -763,21 +749,13 @@ static void
 test_degraded_rtt(void **state)
 {
 	struct fixture *f = *state;
-	struct probe_result r;
 	const struct state_event *ev;
-	int k;
 
 	dev_init(f, 0, "ap-1", "icmp", -1);
 	f->devs[0].rtt_warn_ms = 100;
 	fx_start(f, 1);
-	for (k = 0; k < 2; k++) {
-		r = icmp(AT(k), 0, 20);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
-	for (k = 2; k <= 6; k++) {
-		r = icmp(AT(k), 0, 150);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 0, 1, 0, 20);
+	icmp_rounds(f, 2, 6, 0, 150);
 	assert_int_equal(f->nev, 2);
 	ev = &f->ev[1].ev;
 	assert_int_equal(ev->type, SEV_DEGRADED);
@@ -785,17 +763,12 @@ test_degraded_rtt(void **state)
 	assert_int_equal(ev->rtt_us, 150000);
 	assert_float_equal(ev->loss_pct, 0.0, 1e-9);
 	/* 90 ms is under the threshold but not under 0.8 × 100 ms. */
-	for (k = 7; k <= 11; k++) {
-		r = icmp(AT(k), 0, 90);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 7, 11, 0, 90);
 	assert_int_equal(f->nev, 2);
 	/* 60 ms rounds: the window's mean goes 84, then 78 ms. */
-	r = icmp(AT(12), 0, 60);
-	state_result(f->sm, 0, 0, &r, NOW(12));
+	icmp_rounds(f, 12, 12, 0, 60);
 	assert_int_equal(f->nev, 2);
-	r = icmp(AT(13), 0, 60);
-	state_result(f->sm, 0, 0, &r, NOW(13));
+	icmp_rounds(f, 13, 13, 0, 60);
 	assert_int_equal(f->nev, 3);
 	ev = &f->ev[2].ev;
 	assert_int_equal(ev->type, SEV_RECOVERED);
@@ -806,36 +779,22 @@ static void
 test_degraded_cleared_by_outage(void **state)
 {
 	struct fixture *f = *state;
-	struct probe_result r;
 	struct state_info info;
-	int k;
 
 	dev_init(f, 0, "ap-1", "icmp", -1);
 	fx_start(f, 1);
-	for (k = 0; k < 2; k++) {
-		r = icmp(AT(k), 0, 10);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
-	for (k = 2; k <= 6; k++) {
-		r = icmp(AT(k), 10, 10);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 0, 1, 0, 10);
+	icmp_rounds(f, 2, 6, 10, 10);
 	assert_int_equal(f->nev, 2);
 	assert_int_equal(f->ev[1].ev.type, SEV_DEGRADED);
 	/* Down says more than degraded: no warning while down. */
-	for (k = 7; k <= 9; k++) {
-		r = icmp(AT(k), 20, 0);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 7, 9, 20, 0);
 	assert_int_equal(f->nev, 3);
 	assert_transition(f, 2, 0, DEV_UP, DEV_DOWN, AT(7), true);
 	state_get(f->sm, 0, &info);
 	assert_false(info.degraded);
 	/* Back up, clean: the window starts again and stays quiet. */
-	for (k = 10; k <= 20; k++) {
-		r = icmp(AT(k), 0, 10);
-		state_result(f->sm, 0, 0, &r, NOW(k));
-	}
+	icmp_rounds(f, 10, 20, 0, 10);
 	assert_int_equal(f->nev, 4);
 	assert_transition(f, 3, 0, DEV_DOWN, DEV_UP, AT(10), true);
 }
@@ -847,7 +806,6 @@ test_flapping(void **state)
 	const struct state_event *ev;
 	struct state_info info;
 	size_t i;
-	int k;
 
 	dev_init(f, 0, "ap-1", "icmp", -1);
 	f->devs[0].fail_threshold = 1;
@@ -856,12 +814,7 @@ test_flapping(void **state)
 	good(f, 0, 0);
 	assert_int_equal(f->nev, 1);
 	/* Down at odd rounds, up at even ones: 6 changes by round 6. */
-	for (k = 1; k <= 5; k++) {
-		if (k % 2)
-			bad(f, 0, k);
-		else
-			good(f, 0, k);
-	}
+	flap(f, 1, 5, 1);
 	assert_int_equal(f->nev, 6);
 	for (i = 1; i < 6; i++)
 		assert_true(f->ev[i].ev.alert);
@@ -877,20 +830,14 @@ test_flapping(void **state)
 	assert_true(info.flapping);
 
 	/* Still flapping: recorded, not alerted, and flagged only once. */
-	for (k = 7; k <= 10; k++) {
-		if (k % 2)
-			bad(f, 0, k);
-		else
-			good(f, 0, k);
-	}
+	flap(f, 7, 10, 1);
 	assert_int_equal(f->nev, 12);
 	for (i = 8; i < 12; i++) {
 		assert_int_equal(f->ev[i].ev.type, SEV_TRANSITION);
 		assert_false(f->ev[i].ev.alert);
 	}
 	/* Quiet from round 10: stable once 30 minutes have passed. */
-	for (k = 11; k <= 39; k++)
-		good(f, 0, k);
+	goods(f, 0, 11, 39);
 	assert_int_equal(f->nev, 12);
 	good(f, 0, 40);
 	assert_int_equal(f->nev, 13);
@@ -918,12 +865,7 @@ test_flapping_needs_the_window(void **state)
 	fx_start(f, 1);
 	good(f, 0, 0);
 	/* Six changes 7 minutes apart span 35 minutes: not flapping. */
-	for (int k = 1; k <= 6; k++) {
-		if (k % 2)
-			bad(f, 0, 7 * k);
-		else
-			good(f, 0, 7 * k);
-	}
+	flap(f, 1, 6, 7);
 	assert_int_equal(f->nev, 7);
 	for (size_t i = 1; i < f->nev; i++) {
 		assert_int_equal(f->ev[i].ev.type, SEV_TRANSITION);
@@ -947,14 +889,10 @@ test_reconfigure_by_key(void **state)
 	dev_init(f, 1, "b", "icmp", -1);
 	dev_init(f, 2, "c", "icmp", -1);
 	fx_start(f, 3);
-	good(f, 0, 0);
-	good(f, 0, 1);
-	bad(f, 1, 0);
-	bad(f, 1, 1);
-	bad(f, 1, 2);
+	goods(f, 0, 0, 1);
+	bads(f, 1, 0, 2);
 	assert_int_equal(f->nev, 2);
-	bad(f, 0, 2);
-	bad(f, 0, 3);
+	bads(f, 0, 2, 3);
 
 	/* b is gone; d is new, behind a; the order changed. */
 	memset(&cfg2, 0, sizeof cfg2);
@@ -986,13 +924,10 @@ test_reconfigure_by_key(void **state)
 	assert_int_equal(f->ev[2].ev.nchildren, 1);
 	assert_int_equal(f->ev[2].children[0], 2);
 	assert_transition(f, 3, 2, DEV_UNKNOWN, DEV_UNREACHABLE, AT(4), false);
-	bad(f, 2, 5);
-	bad(f, 2, 6);
-	bad(f, 2, 7);
+	bads(f, 2, 5, 7);
 	assert_int_equal(f->nev, 4);
 	/* Results for a removed device's old index go to the new one. */
-	good(f, 0, 5);
-	good(f, 0, 6);
+	goods(f, 0, 5, 6);
 	assert_int_equal(f->nev, 5);
 	assert_transition(f, 4, 0, DEV_UNKNOWN, DEV_UP, AT(5), false);
 }
@@ -1006,9 +941,7 @@ test_reconfigure_new_child_of_down_parent(void **state)
 
 	dev_init(f, 0, "gw", "icmp", -1);
 	fx_start(f, 1);
-	bad(f, 0, 0);
-	bad(f, 0, 1);
-	bad(f, 0, 2);
+	bads(f, 0, 0, 2);
 	assert_int_equal(f->nev, 1);
 	memset(&cfg2, 0, sizeof cfg2);
 	devs2[0] = f->devs[0];
@@ -1018,9 +951,7 @@ test_reconfigure_new_child_of_down_parent(void **state)
 	cfg2.ndevices = 2;
 	state_reconfigure(f->sm, &cfg2, AT(3));
 	/* A child failing while its parent is down is unreachable. */
-	bad(f, 1, 4);
-	bad(f, 1, 5);
-	bad(f, 1, 6);
+	bads(f, 1, 4, 6);
 	assert_int_equal(f->nev, 2);
 	assert_transition(f, 1, 1, DEV_UNKNOWN, DEV_UNREACHABLE, AT(4), true);
 	assert_string_equal(f->ev[1].ev.detail, "parent gw is down");
@@ -1035,9 +966,7 @@ test_parent_maintenance_blocks(void **state)
 	state_maintenance(f->sm, 0, true, AT(2));
 	assert_int_equal(f->nev, 1);
 	/* The router is being replaced: its access points drop out. */
-	bad(f, 2, 3);
-	bad(f, 2, 4);
-	bad(f, 2, 5);
+	bads(f, 2, 3, 5);
 	assert_int_equal(f->nev, 2);
 	assert_transition(f, 1, 2, DEV_UP, DEV_UNREACHABLE, AT(3), true);
 	assert_string_equal(f->ev[1].ev.detail, "parent gw is in maintenance");
@@ -1046,8 +975,7 @@ test_parent_maintenance_blocks(void **state)
 	state_maintenance(f->sm, 0, false, AT(7));
 	assert_int_equal(f->nev, 3);
 	assert_transition(f, 2, 0, DEV_MAINTENANCE, DEV_UP, AT(7), false);
-	bad(f, 2, 7);
-	bad(f, 2, 8);
+	bads(f, 2, 7, 8);
 	assert_int_equal(f->nev, 3);
 	bad(f, 2, 9);
 	assert_int_equal(f->nev, 4);
@@ -1061,9 +989,7 @@ test_waiting_child_released_by_monitor_fault(void **state)
 
 	star_start(f);
 	bad(f, 0, 2);
-	bad(f, 1, 2);
-	bad(f, 1, 3);
-	bad(f, 1, 4);
+	bads(f, 1, 2, 4);
 	assert_int_equal(f->nev, 0);
 	/* The gateway can no longer be judged: nothing to wait for. */
 	monitor(f, 0, 3);

@@ -1,5 +1,4 @@
 /* test_store2.c - unit tests of store schema 2: intervals, chains, samples. */
-#include <dirent.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,83 +24,11 @@
 #include "store/maintenance.h"
 #include "store/sample.h"
 #include "store/writer.h"
+#include "tests/unit/testutil.h"
 
 /* 2026-10-01 00:00 UTC: a whole hour, somewhere in 2026Q4. */
 #define T0   INT64_C(1790812800000)
 #define HOUR INT64_C(3600000)
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct writer *w;
-	sqlite3 *r; /* a reader, as the web server or xanetctl has */
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof *f);
-	char err[512];
-
-	str_copy(f->dir, "/tmp/xanet-test-store2-XXXXXX", sizeof f->dir);
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof f->path, "%s/xanet.db", f->dir);
-	f->w = writer_new(db_open_writer(f->path, 0, err, sizeof err));
-	if (f->w == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	f->r = db_open_reader(f->path, err, sizeof err);
-	if (f->r == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	struct dirent *de;
-	DIR *d;
-
-	db_close(f->r);
-	writer_free(f->w);
-	d = opendir(f->dir);
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		char p[512];
-
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", f->dir, de->d_name);
-		unlink(p);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static int64_t
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 /* Column 0 of the first row of SQL as text ("NULL" for a NULL). */
 static char *
@@ -135,7 +62,7 @@ assert_query_text(sqlite3 *db, const char *sql, const char *want)
  * of their own, with none of our settings.
  */
 static void
-tamper(const struct fixture *f, const char *sql)
+tamper(const struct store_fixture *f, const char *sql)
 {
 	sqlite3 *db;
 	char *msg = NULL;
@@ -151,8 +78,8 @@ tamper(const struct fixture *f, const char *sql)
 
 /* A device row as device_sync would make it; returns its id. */
 static int64_t
-device_add(
-    struct fixture *f, const char *key, const char *name, int64_t added_ms)
+device_add(struct store_fixture *f, const char *key, const char *name,
+    int64_t added_ms)
 {
 	sqlite3_stmt *st = writer_prepare(f->w,
 	    "INSERT INTO device (key, name, kind, added_ms) "
@@ -168,7 +95,7 @@ device_add(
 }
 
 static void
-device_retire_raw(struct fixture *f, int64_t id, int64_t at_ms)
+device_retire_raw(struct store_fixture *f, int64_t id, int64_t at_ms)
 {
 	sqlite3_stmt *st = writer_prepare(
 	    f->w, "UPDATE device SET retired_ms = ?2 WHERE id = ?1");
@@ -222,7 +149,7 @@ assert_chain_broken(
 static void
 test_transitions_are_contiguous(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t ap = device_add(f, "ap-thon-1", "Nhà văn hóa thôn 1", T0);
 	int64_t fw = device_add(f, "fw-ubnd", "Tường lửa UBND", T0);
 	struct interval *iv;
@@ -290,7 +217,7 @@ test_transitions_are_contiguous(void **state)
 static void
 test_backdated_transition_is_clamped(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t ap = device_add(f, "ap-thon-2", "Nhà văn hóa thôn 2", T0);
 	struct interval *iv;
 	size_t n;
@@ -321,7 +248,7 @@ test_backdated_transition_is_clamped(void **state)
 static void
 test_open_gap_after_crash(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512];
 	int64_t a = device_add(f, "ap-a", "A", T0);
 	int64_t b = device_add(f, "ap-b", "B", T0);
@@ -391,7 +318,7 @@ test_open_gap_after_crash(void **state)
 static void
 test_close_all_then_restart(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = device_add(f, "ap-a", "A", T0);
 	int64_t b = device_add(f, "ap-b", "B", T0);
 	int64_t stop = T0 + 100000, back = T0 + 400000;
@@ -461,7 +388,7 @@ test_close_all_then_restart(void **state)
 static void
 test_interval_load_overlap_and_commit(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = device_add(f, "ap-a", "A", T0);
 	int64_t b = device_add(f, "ap-b", "B", T0);
 	struct interval *iv;
@@ -549,7 +476,7 @@ test_chain_hash_known_value(void **state)
 static void
 test_chain_detects_edits(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t dev[3];
 	int64_t t = T0;
 	int nrows;
@@ -677,7 +604,7 @@ alert_collect(const struct alert_row *a, void *arg)
 static void
 test_alerts_chain_and_read(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = device_add(f, "ap-thon-1", "Nhà văn hóa thôn 1", T0);
 	int64_t b = device_add(f, "ap-thon-2", "Nhà văn hóa thôn 2", T0);
 	struct alert_seen seen;
@@ -829,7 +756,7 @@ assert_hour(const struct sample_hour *h, int64_t hour, int count, int ok,
 static void
 test_samples_and_rollups(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = device_add(f, "ap-a", "A", T0);
 	struct probe_result r[9];
 	struct hours_seen seen;
@@ -936,7 +863,7 @@ test_samples_and_rollups(void **state)
 static void
 test_sample_prune(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t dev[3];
 	int64_t before = T0 + 500 * 60000;
 	int n, total = 0, rounds = 0;
@@ -986,7 +913,7 @@ test_sample_prune(void **state)
 static void
 test_sample_prune_plan(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	sqlite3_stmt *st;
 	char plan[512] = "";
 
@@ -1013,7 +940,7 @@ test_sample_prune_plan(void **state)
 static void
 test_sample_insert_rate(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct timespec t0, t1;
 	int64_t dev[50];
 	double secs, rate;
@@ -1076,7 +1003,7 @@ maint_collect(const struct maint_row *m, void *arg)
 static void
 test_maintenance_store(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = device_add(f, "ap-a", "A", T0);
 	int64_t b = device_add(f, "ap-b", "B", T0);
 	int64_t now = T0 + 100000, wall0, wall1;
@@ -1140,7 +1067,7 @@ test_maintenance_store(void **state)
 static void
 test_device_ids(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct config_device devs[4];
 	struct config cfg;
 	int64_t ids[4];
@@ -1165,7 +1092,7 @@ test_device_ids(void **state)
 	assert_int_equal(device_ids(f->r, &cfg, ids), 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) STORE_TEST(fn, open, "store2")
 
 int
 main(void)

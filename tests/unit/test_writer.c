@@ -1,5 +1,4 @@
 /* test_writer.c - unit tests of the writer, monitor runs and the device table. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -21,93 +20,11 @@
 #include "store/device.h"
 #include "store/run.h"
 #include "store/writer.h"
+#include "tests/unit/testutil.h"
 
 #define INSERT_RUN                                                    \
 	"INSERT INTO monitor_run (start_ms, last_alive_ms, version, " \
 	"config_hash) VALUES (?1, ?1, ?2, 'h')"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct writer *w;
-	sqlite3 *r; /* a reader, as the web server or xanetctl has */
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof *f);
-	char err[512];
-
-	str_copy(f->dir, "/tmp/xanet-test-writer-XXXXXX", sizeof f->dir);
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof f->path, "%s/xanet.db", f->dir);
-	f->w = writer_new(db_open_writer(f->path, 0, err, sizeof err));
-	if (f->w == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	f->r = db_open_reader(f->path, err, sizeof err);
-	if (f->r == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	struct dirent *de;
-	DIR *d;
-
-	db_close(f->r);
-	writer_free(f->w);
-	d = opendir(f->dir);
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		char p[512];
-
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", f->dir, de->d_name);
-		unlink(p);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static void
-exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-
-	if (rc != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_free(msg);
-}
-
-static int64_t
-query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 static int
 insert_run(struct writer *w, int64_t ms, const char *version)
@@ -132,7 +49,7 @@ count_runs(sqlite3 *db)
 static void
 test_writer_batch_hidden_until_commit(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct writer_stats st;
 	int64_t t0 = time_mono_ms();
 
@@ -192,7 +109,7 @@ test_writer_batch_hidden_until_commit(void **state)
 static void
 test_writer_caches_statements(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	sqlite3_stmt *first[100];
 	char sql[64];
 
@@ -228,7 +145,7 @@ test_writer_caches_statements(void **state)
 static void
 test_writer_constraint_error_spares_the_batch(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct writer_stats st;
 
 	assert_int_equal(insert_run(f->w, 1, "a"), 0);
@@ -249,7 +166,7 @@ test_writer_constraint_error_spares_the_batch(void **state)
 static void
 test_writer_disk_full_loses_only_the_batch(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char version[256], sql[64], *big;
 	struct writer_stats st;
 	int attempts = 0, failed_at = -1;
@@ -320,7 +237,7 @@ test_writer_disk_full_loses_only_the_batch(void **state)
 static void
 test_writer_failed_commit_rolls_back(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char walpath[160], version[512];
 	struct writer_stats st;
 	struct rlimit old, lim;
@@ -373,7 +290,7 @@ test_writer_failed_commit_rolls_back(void **state)
 static void
 test_writer_free_commits_pending(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "";
 
 	assert_int_equal(insert_run(f->w, 1, "a"), 0);
@@ -391,7 +308,7 @@ test_writer_free_commits_pending(void **state)
 static void
 test_run_start_alive_stop(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct run_info ri;
 	int64_t id;
 
@@ -443,7 +360,7 @@ test_run_start_alive_stop(void **state)
 static void
 test_run_start_closes_crashed_runs(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[512] = "";
 	struct run_info ri;
 	int64_t a, b, c;
@@ -575,7 +492,7 @@ assert_row(const struct device_row *r, const char *key, const char *name,
 static void
 test_device_sync_inserts_with_parents(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct config cfg = {.devices = base_devices, .ndevices = NBASE};
 	struct rows rs = {0};
 
@@ -620,7 +537,7 @@ test_device_sync_inserts_with_parents(void **state)
 static void
 test_device_sync_updates_retires_and_returns(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct config_device changed[NBASE];
 	struct config cfg = {.devices = base_devices, .ndevices = NBASE};
 	struct rows rs = {0};
@@ -691,7 +608,7 @@ test_device_sync_updates_retires_and_returns(void **state)
 static void
 test_device_kinds_and_long_names(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	static const char *const kinds[] = {"wifi-ap", "switch", "router",
 	    "firewall", "server", "pc", "printer", "other"};
 	struct config_device d[9];
@@ -732,7 +649,7 @@ test_device_kinds_and_long_names(void **state)
 static void
 test_device_each_stops_when_told(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct config cfg = {.devices = base_devices, .ndevices = NBASE};
 	struct rows rs = {.stop_after = 2};
 
@@ -749,7 +666,7 @@ test_device_each_stops_when_told(void **state)
 static void
 test_device_sync_20000(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct config_device *d = xcalloc(NBIG, sizeof *d);
 	struct config cfg = {.devices = d, .ndevices = NBIG};
 	struct rows rs = {0};
@@ -817,7 +734,7 @@ test_device_sync_20000(void **state)
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) STORE_TEST(fn, open, "writer")
 	const struct CMUnitTest tests[] = {
 	    T(test_writer_batch_hidden_until_commit),
 	    T(test_writer_caches_statements),
