@@ -157,11 +157,11 @@ monitor_transition(struct monitor *m, const struct state_event *ev)
 	if (interval_transition(m->x->writer, m->devs[ev->device].id, ev->to,
 		ev->at_ms, cause) == -1)
 		monitor_store_failed(m, "a state change");
-	log_info("%s: %s -> %s at %lld (%s)", d->key, dev_state_name(ev->from),
-	    dev_state_name(ev->to), (long long)ev->at_ms, cause);
+	time_format_iso(ev->at_ms, since, sizeof since);
+	log_info("%s: %s -> %s since %s (%s)", d->key, dev_state_name(ev->from),
+	    dev_state_name(ev->to), since, cause);
 	if (!ev->alert)
 		return;
-	time_format_iso(ev->at_ms, since, sizeof since);
 	switch (ev->to) {
 	case DEV_DOWN:
 		monitor_children(m, ev, children, sizeof children);

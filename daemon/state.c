@@ -38,11 +38,12 @@ struct sprobe {
 };
 
 /* One ICMP round in the degraded window. */
+/* 16 bytes: every ICMP device keeps a window of these. */
 struct round {
 	int64_t at_ms;
-	int sent;
-	int received;
-	int64_t rtt_us;
+	int32_t rtt_us; /* -1: none; clamped to 2,147 s */
+	uint16_t sent;  /* echoes of the round (at most 100) */
+	uint16_t received;
 };
 
 struct sdev {
@@ -624,8 +625,13 @@ state_degraded(struct statemachine *sm, size_t d, int64_t at_ms,
 		sd->rhead = (sd->rhead + 1) % sd->rcap;
 		sd->rlen--;
 	}
-	sd->rounds[(sd->rhead + sd->rlen++) % sd->rcap] =
-	    (struct round){at_ms, r->sent, r->received, r->rtt_us};
+	sd->rounds[(sd->rhead + sd->rlen++) % sd->rcap] = (struct round){
+	    .at_ms = at_ms,
+	    .rtt_us = (int32_t)(r->rtt_us > INT32_MAX ? INT32_MAX : r->rtt_us),
+	    .sent = (uint16_t)(r->sent > UINT16_MAX ? UINT16_MAX : r->sent),
+	    .received =
+		(uint16_t)(r->received > UINT16_MAX ? UINT16_MAX : r->received),
+	};
 	if (sd->window_since_ms < 0 || at_ms < sd->window_since_ms)
 		sd->window_since_ms = at_ms;
 	while (sd->rlen > 1 && sd->rounds[sd->rhead].at_ms <= cut) {
@@ -641,7 +647,7 @@ state_degraded(struct statemachine *sm, size_t d, int64_t at_ms,
 		sent += rd->sent;
 		recv += rd->received;
 		if (rd->rtt_us >= 0 && rd->received > 0) {
-			rtt_sum += rd->rtt_us * rd->received;
+			rtt_sum += (int64_t)rd->rtt_us * rd->received;
 			rtt_n += rd->received;
 		}
 	}
