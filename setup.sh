@@ -22,7 +22,7 @@ libmicrohttpd-dev libjansson-dev libsodium-dev libarchive-dev libcap-ng-dev
 libsystemd-dev libinih-dev libcsv-dev libcmocka-dev libc-ares-dev"
 # What the tests start as real peers, or use to look inside.
 TEST_PKGS="sqlite3 iproute2 nftables snmpd snmp fping util-linux procps
-openssl"
+openssl tcpreplay tcpdump clang"
 
 want=$PKGS
 [ "$cmd" = run ] || want="$want $TEST_PKGS"
