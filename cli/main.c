@@ -27,8 +27,20 @@ static const struct ctl_command ctl_commands[] = {
 	"  xanetctl maintenance stop KEY\n"
 	"  xanetctl maintenance list [--json]",
 	cmd_maintenance},
+    {"lan", "lan analyze FILE [--json] [--gateway IP] [--uplink MAC] ...",
+	cmd_lan},
+    {"snmp",
+	"snmp DEVICE [--json]\n"
+	"  xanetctl snmp get DEVICE OID [OID...] [--json]\n"
+	"  xanetctl snmp walk DEVICE OID [--json]",
+	cmd_snmp},
     {"check-config", "check-config [FILE]", cmd_check_config},
     {"version", "version", cmd_version},
+    {"hosts",
+	"hosts [--unknown] [--json]\n"
+	"  xanetctl hosts approve MAC [--name TEXT]\n"
+	"  xanetctl hosts block MAC | hosts forget MAC",
+	cmd_hosts},
 };
 
 static void

@@ -80,6 +80,9 @@ int cmd_alerts(struct ctl *ctl, int argc, char **argv);
 int cmd_uptime(struct ctl *ctl, int argc, char **argv);
 int cmd_maintenance(struct ctl *ctl, int argc, char **argv);
 int cmd_check_config(struct ctl *ctl, int argc, char **argv);
+int cmd_lan(struct ctl *ctl, int argc, char **argv);
 int cmd_version(struct ctl *ctl, int argc, char **argv);
+int cmd_snmp(struct ctl *ctl, int argc, char **argv);
+int cmd_hosts(struct ctl *ctl, int argc, char **argv);
 
 #endif

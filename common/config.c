@@ -96,7 +96,7 @@
 #define CONFIG_MAX_BYTES (1024 * 1024)
 #define INV_MAX_BYTES    (8 * 1024 * 1024)
 #define KEY_MAX          63
-#define MAX_KEYS         32
+#define MAX_KEYS         48
 #define NAME_MAX_BYTES   200 /* the store keeps 255 */
 #define TEXT_MAX_BYTES   120 /* the store keeps 127 of a group */
 #define ZONEINFO_DIR     "/usr/share/zoneinfo"
@@ -147,6 +147,10 @@ enum field_type {
 	FT_PCT,
 	FT_STR,
 	FT_RULE,
+	FT_SNMP_VERSION, /* int: 1, 2c or 3 */
+	FT_SNMP_AUTH,    /* int: snmp_auth_names */
+	FT_SNMP_PRIV,    /* int: snmp_priv_names */
+	FT_SECRET,       /* a text shown as *** */
 };
 
 struct key_def {
@@ -180,6 +184,11 @@ struct lind {
 	int lines[MAX_KEYS];
 };
 
+struct lprof {
+	struct config_snmp_profile prof;
+	int lines[MAX_KEYS];
+};
+
 enum {
 	SECT_SITE,
 	SECT_DAEMON,
@@ -188,6 +197,8 @@ enum {
 	SECT_DEFAULTS,
 	SECT_DEVICE,
 	SECT_INDICATOR,
+	SECT_SNMP,
+	SECT_SNMP_PROFILE,
 	NSECT,
 	SECT_NONE = -2,   /* before the first header */
 	SECT_IGNORE = -1, /* inside a header already reported as wrong */
@@ -217,6 +228,8 @@ struct loader {
 	size_t ndevs;
 	struct lind *inds;
 	size_t ninds;
+	struct lprof *profs;
+	size_t nprofs;
 };
 
 static const char *const kind_names[] = {
@@ -1042,6 +1055,627 @@ parse_maintenance(
 	return 0;
 }
 
+/* [lan]: thresholds, and lists kept one item per entry for the sampler. */
+
+static int
+parse_lan_int(const char *value, long min, long max, void *field)
+{
+	return int_field(value, min, max, field);
+}
+
+static int
+parse_sample_rate(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return parse_lan_int(value, 1, 10000, field);
+}
+
+/* Enough for DHCP (a full 576-byte packet fits in 600) and DNS. */
+static int
+parse_snaplen(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return parse_lan_int(value, 256, 65535, field);
+}
+
+/* At least 8 MB: a burst at line rate must not overflow the ring. */
+static int
+parse_buffer_mb(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return parse_lan_int(value, 8, 1024, field);
+}
+
+static int
+parse_max_hosts(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return parse_lan_int(value, 16, 1000000, field);
+}
+
+static int
+parse_lan_count(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return parse_lan_int(value, 2, 65535, field);
+}
+
+/* 0 turns learning off: every new host is reported at once. */
+static int
+parse_learning(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int64_t ms;
+
+	if (duration_parse(value, &ms) == -1 || ms > 366LL * 86400000)
+		return -1;
+	*FIELD(int64_t, field) = ms;
+	return 0;
+}
+
+static int
+parse_scan_window(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int64_t ms;
+
+	if (duration_parse(value, &ms) == -1 || ms < 1000 || ms > 3600000)
+		return -1;
+	*FIELD(int64_t, field) = ms;
+	return 0;
+}
+
+static int
+parse_ipv4_opt(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (addr_classify(value) != ADDR_IPV4)
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+/* "aa:bb:cc:dd:ee:ff" (or with '-'), kept lowercase with ':'. */
+static int
+parse_mac_opt(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char mac[18];
+
+	if (value[0] == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (strlen(value) != 17)
+		return -1;
+	for (size_t i = 0; i < 17; i++) {
+		char c = (char)tolower((unsigned char)value[i]);
+
+		if (i % 3 == 2) {
+			if (c != ':' && c != '-')
+				return -1;
+			c = ':';
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		mac[i] = c;
+	}
+	mac[17] = '\0';
+	set_str(FIELD(char *, field), mac);
+	return 0;
+}
+
+/* A domain or "*.domain": labels of letters, digits, '-' and '_'. */
+static bool
+lan_domain_valid(char *s)
+{
+	const char *p = s;
+	size_t label = 0;
+
+	for (char *c = s; *c != '\0'; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (str_has_prefix(p, "*."))
+		p += 2;
+	if (*p == '\0' || strlen(s) > 253 || *p == '.')
+		return false;
+	for (; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+		} else if ((*p >= 'a' && *p <= 'z') ||
+			   (*p >= '0' && *p <= '9') || *p == '-' || *p == '_') {
+			if (++label > 63)
+				return false;
+		} else
+			return false;
+	}
+	return label > 0;
+}
+
+static bool
+lan_ipv4_valid(char *s)
+{
+	return addr_classify(s) == ADDR_IPV4;
+}
+
+/* An address, or an IPv4 network as a.b.c.d/N. */
+static bool
+lan_ip_valid(char *s)
+{
+	char *slash = strchr(s, '/');
+	long bits;
+	int kind;
+
+	if (slash != NULL) {
+		*slash = '\0';
+		kind = addr_classify(s);
+		*slash = '/';
+		return kind == ADDR_IPV4 &&
+		       int_parse(slash + 1, 0, 32, &bits) == 0;
+	}
+	kind = addr_classify(s);
+	return (kind == ADDR_IPV4 || kind == ADDR_IPV6) && !strchr(s, '%');
+}
+
+/* "Product:pattern" (the product as written) or a bare pattern. */
+static bool
+lan_av_valid(char *s)
+{
+	char *colon = strchr(s, ':');
+
+	if (colon == NULL)
+		return lan_domain_valid(s);
+	if (colon == s || colon - s > 32)
+		return false;
+	for (char *p = s; p < colon; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == ' ' || *p == '_' ||
+			*p == '-'))
+			return false;
+	return lan_domain_valid(colon + 1);
+}
+
+#define LAN_LIST_MAX 256
+
+/*
+ * A comma-separated list into *LIST and *N, each item checked (and
+ * normalised) by VALID; duplicates are dropped. An empty value is an
+ * empty list.
+ */
+static int
+lan_list_parse(
+    const char *value, bool (*valid)(char *), char ***listp, size_t *np)
+{
+	char *copy = xstrdup(value), *rest = copy, *item;
+	char **list = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (*str_trim(copy) != '\0') {
+		while (rc == 0 && (item = strsep(&rest, ",")) != NULL) {
+			bool dup = false;
+
+			str_trim(item);
+			if (n >= LAN_LIST_MAX || !valid(item)) {
+				rc = -1;
+				break;
+			}
+			for (size_t i = 0; i < n; i++)
+				dup = dup || strcmp(list[i], item) == 0;
+			if (dup)
+				continue;
+			list = xreallocarray(list, n + 1, sizeof *list);
+			list[n++] = xstrdup(item);
+		}
+	}
+	free(copy);
+	if (rc == -1) {
+		for (size_t i = 0; i < n; i++)
+			free(list[i]);
+		free(list);
+		return -1;
+	}
+	for (size_t i = 0; i < *np; i++)
+		free((*listp)[i]);
+	free(*listp);
+	*listp = list;
+	*np = n;
+	return 0;
+}
+
+static int
+parse_dhcp_servers(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return lan_list_parse(value, lan_ipv4_valid, &ld->cfg->lan.dhcp_servers,
+	    &ld->cfg->lan.ndhcp_servers);
+}
+
+static int
+parse_blocklist_domains(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return lan_list_parse(value, lan_domain_valid,
+	    &ld->cfg->lan.blocklist_domains, &ld->cfg->lan.nblocklist_domains);
+}
+
+static int
+parse_blocklist_ips(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return lan_list_parse(value, lan_ip_valid, &ld->cfg->lan.blocklist_ips,
+	    &ld->cfg->lan.nblocklist_ips);
+}
+
+/*
+ * An empty list still replaces the built-in one (no AV tracking), so the
+ * field is set to an empty, non-NULL list.
+ */
+static int
+parse_av_domains(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	struct config *cfg = ld->cfg;
+
+	if (lan_list_parse(value, lan_av_valid, &cfg->lan.av_domains,
+		&cfg->lan.nav_domains) == -1)
+		return -1;
+	if (cfg->lan.av_domains == NULL)
+		cfg->lan.av_domains = xcalloc(1, sizeof *cfg->lan.av_domains);
+	return 0;
+}
+
+/* SNMP: device credentials and what to poll, [snmp], [snmp-profile]. */
+
+static const char *const snmp_auth_names[] = {
+    "none", "md5", "sha", "sha224", "sha256", "sha384", "sha512"};
+static const char *const snmp_priv_names[] = {
+    "none", "des", "aes", "aes192", "aes256"};
+static const char *const snmp_profile_bases[] = {
+    "generic", "unifi", "mikrotik", "aruba"};
+#define NELEM(a)           (sizeof(a) / sizeof((a)[0]))
+#define SNMP_OIDS_MAX      16 /* custom OIDs per device or profile */
+#define SNMP_LABEL_MAX     32
+#define SNMP_OID_ARCS_MAX  64
+#define SNMP_PASS_MIN      8  /* net-snmp refuses shorter passphrases */
+#define SNMP_IMPORTANT_MAX 64 /* interfaces named in snmp_important */
+
+const char *
+config_snmp_auth_name(int auth)
+{
+	if (auth < 0 || (size_t)auth >= NELEM(snmp_auth_names))
+		return "?";
+	return snmp_auth_names[auth];
+}
+
+const char *
+config_snmp_priv_name(int priv)
+{
+	if (priv < 0 || (size_t)priv >= NELEM(snmp_priv_names))
+		return "?";
+	return snmp_priv_names[priv];
+}
+
+static int
+name_index(const char *value, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(value, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+parse_snmp_version(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (strcmp(value, "1") == 0)
+		*FIELD(int, field) = CONFIG_SNMP_V1;
+	else if (strcasecmp(value, "2c") == 0)
+		*FIELD(int, field) = CONFIG_SNMP_V2C;
+	else if (strcmp(value, "3") == 0)
+		*FIELD(int, field) = CONFIG_SNMP_V3;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_snmp_auth(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int i = name_index(value, snmp_auth_names, NELEM(snmp_auth_names));
+
+	if (i < 0)
+		return -1;
+	*FIELD(int, field) = i;
+	return 0;
+}
+
+static int
+parse_snmp_priv(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int i = name_index(value, snmp_priv_names, NELEM(snmp_priv_names));
+
+	if (i < 0)
+		return -1;
+	*FIELD(int, field) = i;
+	return 0;
+}
+
+/*
+ * A secret (community, passphrase): the message must not repeat it, so
+ * the parser says what is wrong itself, naming only the key.
+ */
+static int
+secret_bad(struct loader *ld, const struct key_def *k, const char *why)
+{
+	ld->bad = xstrdup(k->name);
+	ld->why = xstrdup(why);
+	return -1;
+}
+
+static int
+parse_secret(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (strlen(value) > k->max)
+		return secret_bad(ld, k, "longer than 120 bytes");
+	if (has_control(value))
+		return secret_bad(ld, k, "contains a control character");
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_snmp_pass(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] != '\0' && strlen(value) < SNMP_PASS_MIN)
+		return secret_bad(ld, k, "must be at least 8 characters");
+	return parse_secret(ld, k, field, value);
+}
+
+/* "auto", a built-in profile or a [snmp-profile] (checked at the end). */
+static int
+parse_snmp_profile(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (value[0] == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (!key_valid(value))
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+/* Items of a comma-separated list, trimmed, joined by ',' into *OUT. */
+static int
+list_each(
+    const char *value, size_t max_items, int (*check)(const char *), char **out)
+{
+	char *copy = xstrdup(value), *rest = copy, *item, *buf;
+	size_t n = 0, off = 0;
+	int rc = 0;
+
+	buf = xcalloc(strlen(value) + 1, 1);
+	while (rc == 0 && (item = strsep(&rest, ",")) != NULL) {
+		str_trim(item);
+		if (++n > max_items || check(item) == -1)
+			rc = -1;
+		else
+			off += (size_t)sprintf(
+			    buf + off, "%s%s", n > 1 ? "," : "", item);
+	}
+	free(copy);
+	if (rc == -1) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	return 0;
+}
+
+static int
+important_check(const char *item)
+{
+	if (item[0] == '\0' || strlen(item) > 64 || has_control(item))
+		return -1;
+	return 0;
+}
+
+static int
+parse_snmp_important(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char *out;
+
+	if (*value == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (strlen(value) > k->max ||
+	    list_each(value, SNMP_IMPORTANT_MAX, important_check, &out) == -1)
+		return -1;
+	free(*FIELD(char *, field));
+	*FIELD(char *, field) = out;
+	return 0;
+}
+
+/* "1.3.6.1.2.1.1.3.0" (a leading dot allowed): 2 to 64 arcs < 2^32. */
+static int
+oid_check(const char *s, size_t len)
+{
+	size_t arcs = 0, i = 0;
+
+	if (len > 0 && s[0] == '.')
+		i = 1;
+	while (i < len) {
+		size_t start = i;
+		unsigned long long v = 0;
+
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			v = v * 10 + (unsigned)(s[i] - '0');
+			if (v > 4294967295ULL)
+				return -1;
+			i++;
+		}
+		if (i == start || ++arcs > SNMP_OID_ARCS_MAX)
+			return -1;
+		if (i < len && (s[i] != '.' || i + 1 == len))
+			return -1;
+		i++;
+	}
+	return arcs >= 2 ? 0 : -1;
+}
+
+/* LABEL:OID:TYPE, kept with the OID's leading dot dropped. */
+static int
+oid_entry_check(const char *item)
+{
+	const char *c1 = strchr(item, ':'), *c2, *type;
+	size_t llen;
+
+	if (c1 == NULL || (c2 = strchr(c1 + 1, ':')) == NULL)
+		return -1;
+	llen = (size_t)(c1 - item);
+	if (llen == 0 || llen > SNMP_LABEL_MAX)
+		return -1;
+	for (const char *p = item; p < c1; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' &&
+		    *p != '.')
+			return -1;
+	if (oid_check(c1 + 1, (size_t)(c2 - c1 - 1)) == -1)
+		return -1;
+	type = c2 + 1;
+	if (strcmp(type, "gauge") != 0 && strcmp(type, "counter") != 0 &&
+	    strcmp(type, "string") != 0)
+		return -1;
+	return 0;
+}
+
+static int
+parse_snmp_oids(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char *out, *src, *dst;
+
+	if (*value == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (strlen(value) > k->max)
+		return -1;
+	/* "temp : .1.3.6 : gauge" reads as meant: spaces around ':' go. */
+	src = xstrdup(value);
+	for (dst = src, out = src; *out != '\0'; out++)
+		if (*out != ' ' && *out != '\t')
+			*dst++ = *out;
+	*dst = '\0';
+	if (list_each(src, SNMP_OIDS_MAX, oid_entry_check, &out) == -1) {
+		free(src);
+		return -1;
+	}
+	free(src);
+	/* Drop the leading dots: ":.1.3" -> ":1.3". */
+	for (src = dst = out; *src != '\0'; src++)
+		if (!(*src == '.' && src > out && src[-1] == ':'))
+			*dst++ = *src;
+	*dst = '\0';
+	free(*FIELD(char *, field));
+	*FIELD(char *, field) = out;
+	return 0;
+}
+
+static int
+parse_trap_port(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return int_field(value, 0, 65535, field);
+}
+
+static int
+parse_trap_rate(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return int_field(value, 1, 100000, field);
+}
+
+static int
+parse_max_repetitions(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return int_field(value, 1, 200, field);
+}
+
+static int
+parse_snmp_retries(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return int_field(value, 0, 10, field);
+}
+
+static int
+community_check(const char *item)
+{
+	if (item[0] == '\0' || strlen(item) > 120 || has_control(item))
+		return -1;
+	return 0;
+}
+
+static int
+parse_trap_communities(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char *out;
+
+	if (*value == '\0') {
+		set_str(FIELD(char *, field), NULL);
+		return 0;
+	}
+	if (list_each(value, 64, community_check, &out) == -1)
+		return secret_bad(ld, k,
+		    "expected communities separated by commas, at most 64, "
+		    "each 1 to 120 bytes");
+	free(*FIELD(char *, field));
+	*FIELD(char *, field) = out;
+	return 0;
+}
+
+static int
+parse_profile_extends(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (name_index(value, snmp_profile_bases, NELEM(snmp_profile_bases)) <
+	    0)
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_profile_match(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	const char *v = value[0] == '.' ? value + 1 : value;
+
+	if (oid_check(v, strlen(v)) == -1)
+		return -1;
+	set_str(FIELD(char *, field), v);
+	return 0;
+}
+
 /* The key tables: adding a key is one line here. */
 
 #define TEXT_EXPECTED      "a non-empty text of at most 120 bytes"
@@ -1117,6 +1751,43 @@ static const struct key_def lan_keys[] = {
     {"interfaces", parse_interfaces, CFG(lan.interfaces),
 	"interface names separated by commas, such as eth0, enp2s0", false, 0,
 	FT_NONE},
+    {"sample_rate", parse_sample_rate, CFG(lan.sample_rate),
+	"a whole number N from 1 to 10000 (1 in N packets)", false, 0, FT_NONE},
+    {"snaplen", parse_snaplen, CFG(lan.snaplen),
+	"a number of bytes from 256 to 65535", false, 0, FT_NONE},
+    {"buffer_mb", parse_buffer_mb, CFG(lan.buffer_mb),
+	"a number of megabytes from 8 to 1024", false, 0, FT_NONE},
+    {"max_hosts", parse_max_hosts, CFG(lan.max_hosts),
+	"a whole number from 16 to 1000000", false, 0, FT_NONE},
+    {"learning_period", parse_learning, CFG(lan.learning_ms),
+	"a duration from 0 to 366d, such as 7d or 0", false, 0, FT_NONE},
+    {"gateway_ip", parse_ipv4_opt, CFG(lan.gateway_ip),
+	"an IPv4 address such as 192.168.1.1", false, 0, FT_NONE},
+    {"dhcp_servers", parse_dhcp_servers, CFG(lan.dhcp_servers),
+	"IPv4 addresses separated by commas", false, 0, FT_NONE},
+    {"scan_ports", parse_lan_count, CFG(lan.scan_ports),
+	"a whole number from 2 to 65535", false, 0, FT_NONE},
+    {"scan_hosts", parse_lan_count, CFG(lan.scan_hosts),
+	"a whole number from 2 to 65535", false, 0, FT_NONE},
+    {"scan_window", parse_scan_window, CFG(lan.scan_window_ms),
+	"a duration from 1s to 1h, such as 60s", false, 0, FT_NONE},
+    {"ips_per_mac", parse_lan_count, CFG(lan.ips_per_mac),
+	"a whole number from 2 to 65535", false, 0, FT_NONE},
+    {"garp_storm", parse_lan_count, CFG(lan.garp_storm),
+	"a whole number from 2 to 65535", false, 0, FT_NONE},
+    {"blocklist_domains", parse_blocklist_domains, CFG(lan.blocklist_domains),
+	"domains separated by commas, such as bad.example, *.bad.example",
+	false, 0, FT_NONE},
+    {"blocklist_ips", parse_blocklist_ips, CFG(lan.blocklist_ips),
+	"IPv4 or IPv6 addresses or IPv4 networks (a.b.c.d/N) separated by "
+	"commas",
+	false, 0, FT_NONE},
+    {"av_domains", parse_av_domains, CFG(lan.av_domains),
+	"domains, each with an optional product, separated by commas, such "
+	"as Kaspersky:*.kaspersky.com, ESET:*.eset.com",
+	false, 0, FT_NONE},
+    {"uplink_mac", parse_mac_opt, CFG(lan.uplink_mac),
+	"a MAC address such as 00:11:22:33:44:55", false, 0, FT_NONE},
 };
 
 /*
@@ -1171,6 +1842,36 @@ static const struct key_def device_keys[] = {
     {"maintenance", parse_maintenance, DEV(maintenance),
 	"windows such as Sun 22:00-23:00; 2026-12-01 08:00-12:00, or none",
 	false, MAINT_MAX_BYTES, FT_STR},
+    {"snmp_version", parse_snmp_version, DEV(snmp_version), "1, 2c or 3", false,
+	0, FT_SNMP_VERSION},
+    {"snmp_port", parse_port, DEV(snmp_port), "a port number from 1 to 65535",
+	false, 0, FT_INT},
+    {"snmp_community", parse_secret, DEV(snmp_community), TEXT_EXPECTED, false,
+	TEXT_MAX_BYTES, FT_SECRET},
+    {"snmp_user", parse_opt_text, DEV(snmp_user), "an SNMPv3 user name", false,
+	32, FT_STR},
+    {"snmp_auth", parse_snmp_auth, DEV(snmp_auth),
+	"one of none, md5, sha, sha224, sha256, sha384, sha512", false, 0,
+	FT_SNMP_AUTH},
+    {"snmp_auth_pass", parse_snmp_pass, DEV(snmp_auth_pass),
+	"a passphrase of 8 to 120 bytes", false, TEXT_MAX_BYTES, FT_SECRET},
+    {"snmp_priv", parse_snmp_priv, DEV(snmp_priv),
+	"one of none, des, aes, aes192, aes256", false, 0, FT_SNMP_PRIV},
+    {"snmp_priv_pass", parse_snmp_pass, DEV(snmp_priv_pass),
+	"a passphrase of 8 to 120 bytes", false, TEXT_MAX_BYTES, FT_SECRET},
+    {"snmp_profile", parse_snmp_profile, DEV(snmp_profile),
+	"auto, generic, unifi, mikrotik, aruba or the name of an "
+	"[snmp-profile NAME] section",
+	false, 0, FT_STR},
+    {"snmp_important", parse_snmp_important, DEV(snmp_important),
+	"interface names or ifIndex numbers separated by commas, such as "
+	"ether1, 24",
+	false, 1000, FT_STR},
+    {"snmp_oids", parse_snmp_oids, DEV(snmp_oids),
+	"LABEL:OID:TYPE entries separated by commas (TYPE gauge, counter or "
+	"string; at most 16), such as "
+	"temp:1.3.6.1.4.1.2021.13.16.2.1.3.1:gauge",
+	false, 1000, FT_STR},
 };
 #define SETTINGS_FIRST 6
 #define NDEVICE_KEYS   (sizeof device_keys / sizeof device_keys[0])
@@ -1190,6 +1891,37 @@ static const struct key_def indicator_keys[] = {
 
 #define KEYS(t) t, sizeof t / sizeof t[0]
 
+#define SNMP(member) offsetof(struct config, snmp.member)
+#define PROF(member) offsetof(struct config_snmp_profile, member)
+
+static const struct key_def snmp_keys[] = {
+    {"trap_port", parse_trap_port, SNMP(trap_port),
+	"a port number from 1 to 65535, or 0 for no trap receiver", false, 0,
+	FT_NONE},
+    {"trap_listen", parse_ip, SNMP(trap_listen),
+	"an IPv4 or IPv6 address such as 0.0.0.0", false, 0, FT_NONE},
+    {"trap_communities", parse_trap_communities, SNMP(trap_communities),
+	"communities separated by commas", false, 0, FT_NONE},
+    {"trap_rate", parse_trap_rate, SNMP(trap_rate),
+	"a whole number of traps per minute from 1 to 100000", false, 0,
+	FT_NONE},
+    {"max_repetitions", parse_max_repetitions, SNMP(max_repetitions),
+	"a whole number from 1 to 200", false, 0, FT_NONE},
+    {"retries", parse_snmp_retries, SNMP(retries),
+	"a whole number from 0 to 10", false, 0, FT_NONE},
+};
+
+static const struct key_def snmp_profile_keys[] = {
+    {"extends", parse_profile_extends, PROF(extends),
+	"one of generic, unifi, mikrotik, aruba", false, 0, FT_NONE},
+    {"match", parse_profile_match, PROF(match),
+	"a sysObjectID prefix such as 1.3.6.1.4.1.41112", false, 0, FT_NONE},
+    {"oids", parse_snmp_oids, PROF(oids),
+	"LABEL:OID:TYPE entries separated by commas (TYPE gauge, counter or "
+	"string; at most 16)",
+	false, 1000, FT_NONE},
+};
+
 static const struct section_def sections[NSECT] = {
     [SECT_SITE] = {"site", KEYS(site_keys), NULL, 0},
     [SECT_DAEMON] = {"daemon", KEYS(daemon_keys), NULL, 0},
@@ -1200,6 +1932,9 @@ static const struct section_def sections[NSECT] = {
     [SECT_DEVICE] = {"device", KEYS(device_keys), "[device ap-thon-dong]", 0},
     [SECT_INDICATOR] = {"indicator", KEYS(indicator_keys),
 	"[indicator uptime-wifi]", 0},
+    [SECT_SNMP] = {"snmp", KEYS(snmp_keys), NULL, 0},
+    [SECT_SNMP_PROFILE] = {"snmp-profile", KEYS(snmp_profile_keys),
+	"[snmp-profile my-ap]", 0},
 };
 
 _Static_assert(sizeof device_keys / sizeof device_keys[0] <= MAX_KEYS,
@@ -1248,6 +1983,16 @@ config_new(void)
 	cfg->web.enabled = 1;
 	cfg->web.port = DEFAULT_PORT;
 	cfg->lan.enabled = 1;
+	cfg->lan.sample_rate = 1;
+	cfg->lan.snaplen = 512;
+	cfg->lan.buffer_mb = 8;
+	cfg->lan.max_hosts = 4096;
+	cfg->lan.learning_ms = 7 * 86400000LL;
+	cfg->lan.scan_ports = 100;
+	cfg->lan.scan_hosts = 50;
+	cfg->lan.scan_window_ms = 60000;
+	cfg->lan.ips_per_mac = 8;
+	cfg->lan.garp_storm = 30;
 	cfg->daemon.retention_days = DEFAULT_RETENTION;
 	cfg->defaults.parent_index = -1;
 	cfg->defaults.interval_ms = DEFAULT_INTERVAL_MS;
@@ -1262,6 +2007,11 @@ config_new(void)
 	cfg->defaults.degraded_after_ms = DEFAULT_DEGRADED_MS;
 	cfg->defaults.flap_count = DEFAULT_FLAP_COUNT;
 	cfg->defaults.flap_window_ms = DEFAULT_FLAP_MS;
+	cfg->defaults.snmp_version = CONFIG_SNMP_V2C;
+	cfg->defaults.snmp_port = 161;
+	cfg->snmp.trap_rate = 60;
+	cfg->snmp.max_repetitions = 25;
+	cfg->snmp.retries = 1;
 	return cfg;
 }
 
@@ -1313,6 +2063,8 @@ section_end(struct loader *ld)
 		lines = ld->devs[ld->cur].lines;
 	else if (ld->sect == SECT_INDICATOR)
 		lines = ld->inds[ld->cur].lines;
+	else if (ld->sect == SECT_SNMP_PROFILE)
+		lines = ld->profs[ld->cur].lines;
 	else
 		lines = ld->single_keys[ld->sect];
 	for (size_t i = 0; i < sd->nkeys; i++) {
@@ -1321,6 +2073,41 @@ section_end(struct loader *ld)
 			    "missing required key '%s' in %s", sd->keys[i].name,
 			    ld->sect_title);
 	}
+}
+
+/* A new [snmp-profile NAME]: not a built-in's name, not seen before. */
+static int
+lprof_begin(struct loader *ld, const char *name)
+{
+	struct lprof *lp;
+
+	if (strcasecmp(name, "auto") == 0 ||
+	    name_index(name, snmp_profile_bases, NELEM(snmp_profile_bases)) >=
+		0) {
+		lerr(ld, FILE_CONF, ld->line,
+		    "[snmp-profile %s]: '%s' is a built-in name; choose "
+		    "another, and 'extends = ...' to build on a built-in "
+		    "profile",
+		    name, name);
+		return -1;
+	}
+	for (size_t i = 0; i < ld->nprofs; i++) {
+		if (strcmp(ld->profs[i].prof.key, name) == 0) {
+			lerr(ld, FILE_CONF, ld->line,
+			    "duplicate snmp-profile '%s' (first defined at "
+			    "line %d)",
+			    name, ld->profs[i].prof.src_line);
+			return -1;
+		}
+	}
+	ld->profs = xreallocarray(ld->profs, ld->nprofs + 1, sizeof *ld->profs);
+	lp = &ld->profs[ld->nprofs++];
+	memset(lp, 0, sizeof *lp);
+	lp->prof.key = xstrdup(name);
+	lp->prof.src_file = xstrdup(ld->files[FILE_CONF]);
+	lp->prof.src_line = ld->line;
+	ld->cur = ld->nprofs - 1;
+	return 0;
 }
 
 static void
@@ -1406,6 +2193,9 @@ section_begin(struct loader *ld, char *header)
 		}
 		ldev_add(ld, arg, FILE_CONF, ld->line);
 		ld->cur = ld->ndevs - 1;
+	} else if (s == SECT_SNMP_PROFILE) {
+		if (lprof_begin(ld, arg) == -1)
+			return;
 	} else {
 		struct lind *li;
 
@@ -1505,6 +2295,9 @@ conf_handler(
 	} else if (ld->sect == SECT_INDICATOR) {
 		base = &ld->inds[ld->cur].ind;
 		lines = ld->inds[ld->cur].lines;
+	} else if (ld->sect == SECT_SNMP_PROFILE) {
+		base = &ld->profs[ld->cur].prof;
+		lines = ld->profs[ld->cur].lines;
 	} else {
 		base = (char *)ld->cfg + sd->base;
 		lines = ld->single_keys[ld->sect];
@@ -1918,6 +2711,9 @@ setting_copy(const struct key_def *k, struct config_device *to,
 	switch (k->type) {
 	case FT_INT:
 	case FT_RULE:
+	case FT_SNMP_VERSION:
+	case FT_SNMP_AUTH:
+	case FT_SNMP_PRIV:
 		memcpy(dst, src, sizeof(int));
 		break;
 	case FT_MS:
@@ -1927,6 +2723,7 @@ setting_copy(const struct key_def *k, struct config_device *to,
 		memcpy(dst, src, sizeof(double));
 		break;
 	case FT_STR:
+	case FT_SECRET:
 		set_str(
 		    (char **)(void *)dst, *(char *const *)(const void *)src);
 		break;
@@ -1959,6 +2756,114 @@ devices_inherit(struct loader *ld)
 		device_inherit(&ldv->d, &ld->cfg->defaults, ldv->set);
 		ctx = dev_ctx(ldv);
 		round_check(ld, ldv->file, sd, ldv->lines, &ldv->d, ctx);
+		free(ctx);
+	}
+}
+
+/* Does the probe list poll SNMP? */
+static bool
+probes_snmp(const char *probes)
+{
+	char *copy, *rest, *item;
+	bool found = false;
+
+	if (probes == NULL)
+		return false;
+	copy = rest = xstrdup(probes);
+	while (!found && (item = strsep(&rest, ",")) != NULL)
+		found = strcasecmp(str_trim(item), "snmp") == 0;
+	free(copy);
+	return found;
+}
+
+static bool
+snmp_profile_known(const struct loader *ld, const char *name)
+{
+	if (name == NULL || strcasecmp(name, "auto") == 0 ||
+	    name_index(name, snmp_profile_bases, NELEM(snmp_profile_bases)) >=
+		0)
+		return true;
+	for (size_t i = 0; i < ld->nprofs; i++)
+		if (strcmp(ld->profs[i].prof.key, name) == 0)
+			return true;
+	return false;
+}
+
+/* Where LDV set KEY, or its header/row when it inherited KEY. */
+static int
+ldev_line(const struct ldev *ldv, const char *key)
+{
+	int k = key_index(&sections[SECT_DEVICE], key);
+
+	return ldv->lines[k] > 0 ? ldv->lines[k] : ldv->d.src_line;
+}
+
+/*
+ * What an SNMP poll needs: credentials that fit the version (there is no
+ * default community: guessing "public" would be polling with a secret
+ * nobody chose), and a profile that exists. Messages name keys, never
+ * their values.
+ */
+static void
+snmp_check(struct loader *ld)
+{
+	int pk = key_index(&sections[SECT_DEVICE], "snmp_profile");
+	int dpk = key_index(&sections[SECT_DEFAULTS], "snmp_profile");
+	const char *dp = ld->cfg->defaults.snmp_profile;
+
+	if (!snmp_profile_known(ld, dp))
+		lerr(ld, FILE_CONF, ld->single_keys[SECT_DEFAULTS][dpk],
+		    "unknown snmp_profile '%s' in [defaults] (use auto, "
+		    "generic, unifi, mikrotik, aruba or an [snmp-profile] "
+		    "name)",
+		    dp);
+	for (size_t i = 0; i < ld->ndevs; i++) {
+		const struct ldev *ldv = &ld->devs[i];
+		const struct config_device *d = &ldv->d;
+		char *ctx = dev_ctx(ldv);
+
+		if (ldv->set[pk] && !snmp_profile_known(ld, d->snmp_profile))
+			lerr(ld, ldv->file, ldv->lines[pk],
+			    "unknown snmp_profile '%s' %s (use auto, generic, "
+			    "unifi, mikrotik, aruba or an [snmp-profile] "
+			    "name)",
+			    d->snmp_profile, ctx);
+		if (!probes_snmp(d->probes)) {
+			free(ctx);
+			continue;
+		}
+		if (d->snmp_version != CONFIG_SNMP_V3 &&
+		    d->snmp_community == NULL)
+			lerr(ld, ldv->file, ldev_line(ldv, "probes"),
+			    "missing snmp_community %s: SNMP v%s needs one "
+			    "(there is no default community)",
+			    ctx,
+			    d->snmp_version == CONFIG_SNMP_V1 ? "1" : "2c");
+		if (d->snmp_version != CONFIG_SNMP_V3) {
+			free(ctx);
+			continue;
+		}
+		if (d->snmp_user == NULL)
+			lerr(ld, ldv->file, ldev_line(ldv, "snmp_version"),
+			    "missing snmp_user %s: SNMP v3 needs a user", ctx);
+		if (d->snmp_auth != CONFIG_SNMP_AUTH_NONE &&
+		    d->snmp_auth_pass == NULL)
+			lerr(ld, ldv->file, ldev_line(ldv, "snmp_auth"),
+			    "missing snmp_auth_pass %s: snmp_auth %s needs a "
+			    "passphrase",
+			    ctx, config_snmp_auth_name(d->snmp_auth));
+		if (d->snmp_priv != CONFIG_SNMP_PRIV_NONE &&
+		    d->snmp_auth == CONFIG_SNMP_AUTH_NONE)
+			lerr(ld, ldv->file, ldev_line(ldv, "snmp_priv"),
+			    "snmp_priv %s %s needs snmp_auth too (SNMP v3 has "
+			    "no privacy without authentication)",
+			    config_snmp_priv_name(d->snmp_priv), ctx);
+		else if (d->snmp_priv != CONFIG_SNMP_PRIV_NONE &&
+			 d->snmp_priv_pass == NULL)
+			lerr(ld, ldv->file, ldev_line(ldv, "snmp_priv"),
+			    "missing snmp_priv_pass %s: snmp_priv %s needs a "
+			    "passphrase",
+			    ctx, config_snmp_priv_name(d->snmp_priv));
 		free(ctx);
 	}
 }
@@ -2178,6 +3083,10 @@ defaults_fill(struct config *cfg)
 		cfg->defaults.probes = xstrdup(DEFAULT_PROBES);
 	if (cfg->defaults.http_status == NULL)
 		cfg->defaults.http_status = xstrdup(DEFAULT_HTTP_STATUS);
+	if (cfg->defaults.snmp_profile == NULL)
+		cfg->defaults.snmp_profile = xstrdup("auto");
+	if (cfg->snmp.trap_listen == NULL)
+		cfg->snmp.trap_listen = xstrdup("0.0.0.0");
 }
 
 static void
@@ -2193,7 +3102,24 @@ device_free(struct config_device *d)
 	free(d->http_status);
 	free(d->http_contains);
 	free(d->maintenance);
+	free(d->snmp_community);
+	free(d->snmp_user);
+	free(d->snmp_auth_pass);
+	free(d->snmp_priv_pass);
+	free(d->snmp_profile);
+	free(d->snmp_important);
+	free(d->snmp_oids);
 	free(d->src_file);
+}
+
+static void
+snmp_profile_free(struct config_snmp_profile *p)
+{
+	free(p->key);
+	free(p->extends);
+	free(p->match);
+	free(p->oids);
+	free(p->src_file);
 }
 
 static void
@@ -2219,14 +3145,22 @@ loader_finish(struct loader *ld, bool keep)
 		cfg->indicators = xcalloc(ld->ninds, sizeof *cfg->indicators);
 		for (size_t i = 0; i < ld->ninds; i++)
 			cfg->indicators[cfg->nindicators++] = ld->inds[i].ind;
+		cfg->snmp_profiles =
+		    xcalloc(ld->nprofs, sizeof *cfg->snmp_profiles);
+		for (size_t i = 0; i < ld->nprofs; i++)
+			cfg->snmp_profiles[cfg->nsnmp_profiles++] =
+			    ld->profs[i].prof;
 	} else {
 		for (size_t i = 0; i < ld->ndevs; i++)
 			device_free(&ld->devs[i].d);
 		for (size_t i = 0; i < ld->ninds; i++)
 			indicator_free(&ld->inds[i].ind);
+		for (size_t i = 0; i < ld->nprofs; i++)
+			snmp_profile_free(&ld->profs[i].prof);
 	}
 	free(ld->devs);
 	free(ld->inds);
+	free(ld->profs);
 	free(ld->sect_title);
 	for (size_t i = 0; i < ld->nerrs; i++)
 		free(ld->errs[i].msg);
@@ -2291,6 +3225,7 @@ config_load_mode(const char *path, bool paths_only, char *err, size_t errlen)
 			inventory_load(&ld, inv_data, inv_len);
 	}
 	devices_inherit(&ld);
+	snmp_check(&ld);
 	parents_resolve(&ld);
 	parents_cycles(&ld);
 	state_paths(&ld, dir);
@@ -2439,6 +3374,8 @@ config_default_sys(const struct config_sys *sys, char *err, size_t errlen)
 	if (gateway)
 		dev_push(cfg, "gateway", "Cổng mặc định", DEVICE_ROUTER,
 		    rt.gateway, NULL);
+	if (gateway && addr_classify(rt.gateway) == ADDR_IPV4)
+		cfg->lan.gateway_ip = xstrdup(rt.gateway);
 	if (sys->resolv_conf != NULL &&
 	    sysnet_resolvers(sys->resolv_conf, sys->resolved_conf, &res, why,
 		sizeof why) == 0) {
@@ -2490,6 +3427,14 @@ config_default(char *err, size_t errlen)
 	return config_default_sys(&sys, err, errlen);
 }
 
+static void
+strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void
 config_free(struct config *cfg)
 {
@@ -2511,6 +3456,12 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->lan.ninterfaces; i++)
 		free(cfg->lan.interfaces[i]);
 	free(cfg->lan.interfaces);
+	free(cfg->lan.gateway_ip);
+	free(cfg->lan.uplink_mac);
+	strv_free(cfg->lan.dhcp_servers, cfg->lan.ndhcp_servers);
+	strv_free(cfg->lan.blocklist_domains, cfg->lan.nblocklist_domains);
+	strv_free(cfg->lan.blocklist_ips, cfg->lan.nblocklist_ips);
+	strv_free(cfg->lan.av_domains, cfg->lan.nav_domains);
 	device_free(&cfg->defaults);
 	for (size_t i = 0; i < cfg->ndevices; i++)
 		device_free(&cfg->devices[i]);
@@ -2518,6 +3469,11 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nindicators; i++)
 		indicator_free(&cfg->indicators[i]);
 	free(cfg->indicators);
+	free(cfg->snmp.trap_listen);
+	free(cfg->snmp.trap_communities);
+	for (size_t i = 0; i < cfg->nsnmp_profiles; i++)
+		snmp_profile_free(&cfg->snmp_profiles[i]);
+	free(cfg->snmp_profiles);
 	free(cfg);
 }
 
@@ -2554,6 +3510,28 @@ setting_format(const struct key_def *k, const struct config_device *d,
 	case FT_RULE:
 		memcpy(&n, src, sizeof n);
 		str_copy(buf, n == PROBE_RULE_ALL ? "all" : "any", len);
+		break;
+	case FT_SNMP_VERSION:
+		memcpy(&n, src, sizeof n);
+		str_copy(buf,
+		    n == CONFIG_SNMP_V2C  ? "2c"
+		    : n == CONFIG_SNMP_V3 ? "3"
+					  : "1",
+		    len);
+		break;
+	case FT_SNMP_AUTH:
+		memcpy(&n, src, sizeof n);
+		str_copy(buf, config_snmp_auth_name(n), len);
+		break;
+	case FT_SNMP_PRIV:
+		memcpy(&n, src, sizeof n);
+		str_copy(buf, config_snmp_priv_name(n), len);
+		break;
+	case FT_SECRET:
+		/* Never the secret itself: only that one is set. */
+		memcpy(&str, src, sizeof str);
+		if (str != NULL)
+			str_copy(buf, "***", len);
 		break;
 	case FT_MS:
 		memcpy(&ms, src, sizeof ms);
@@ -2692,6 +3670,34 @@ config_print_summary(const struct config *cfg, FILE *fp)
 		for (size_t i = 0; i < cfg->lan.ninterfaces; i++)
 			fprintf(
 			    fp, "%s%s", i ? ", " : "", cfg->lan.interfaces[i]);
+		fputc('\n', fp);
+	}
+	/* Trap communities are secrets: only whether any are set. */
+	if (cfg->snmp.trap_port == 0)
+		fprintf(fp, "snmp:       no trap receiver");
+	else
+		fprintf(fp,
+		    "snmp:       traps on %s%s%s:%d (%s, %d a minute "
+		    "per source)",
+		    strchr(cfg->snmp.trap_listen, ':') ? "[" : "",
+		    cfg->snmp.trap_listen,
+		    strchr(cfg->snmp.trap_listen, ':') ? "]" : "",
+		    cfg->snmp.trap_port,
+		    cfg->snmp.trap_communities != NULL
+			? "communities ***"
+			: "the devices' communities",
+		    cfg->snmp.trap_rate);
+	fprintf(fp, ", max_repetitions %d, retries %d\n",
+	    cfg->snmp.max_repetitions, cfg->snmp.retries);
+	for (size_t i = 0; i < cfg->nsnmp_profiles; i++) {
+		const struct config_snmp_profile *sp = &cfg->snmp_profiles[i];
+
+		fprintf(fp, "  snmp-profile %s: extends %s", sp->key,
+		    sp->extends != NULL ? sp->extends : "generic");
+		if (sp->match != NULL)
+			fprintf(fp, ", match %s", sp->match);
+		if (sp->oids != NULL)
+			fprintf(fp, ", oids %s", sp->oids);
 		fputc('\n', fp);
 	}
 	duration_format(cfg->defaults.interval_ms, iv, sizeof iv);

@@ -47,6 +47,22 @@ struct config_device {
 	int flap_count;            /* this many transitions ... default 6 */
 	int64_t flap_window_ms;    /* ... within this window is flapping, 30m */
 	char *maintenance;         /* windows as written; see common/maint.h */
+	/* SNMP (the `snmp` probe entry; see probes/snmp.c). */
+	int snmp_version;     /* CONFIG_SNMP_V1, _V2C (default) or _V3 */
+	int snmp_port;        /* default 161 */
+	char *snmp_community; /* v1/v2c; a secret: never print or log */
+	char *snmp_user;      /* v3 securityName */
+	int snmp_auth;        /* CONFIG_SNMP_AUTH_* */
+	char *snmp_auth_pass; /* secret, >= 8 bytes */
+	int snmp_priv;        /* CONFIG_SNMP_PRIV_* */
+	char *snmp_priv_pass; /* secret, >= 8 bytes */
+	char *snmp_profile;   /* "auto" (default), built-in or [snmp-profile] */
+	/* Interfaces whose going down is an alert: "ether1,24" (ifName,
+	 * ifDescr or ifIndex), kept trimmed and joined by ','; or NULL. */
+	char *snmp_important;
+	/* Custom OIDs "LABEL:OID:TYPE,..." (TYPE gauge|counter|string; OID
+	 * without a leading dot), kept without spaces; or NULL. */
+	char *snmp_oids;
 	char *src_file; /* where it was defined: config file or CSV */
 	int src_line;   /* its line, or the CSV row */
 };
@@ -54,6 +70,44 @@ struct config_device {
 enum {
 	PROBE_RULE_ANY, /* up while any probe succeeds */
 	PROBE_RULE_ALL, /* up only while every probe succeeds */
+};
+
+/* config_device.snmp_version: the number people write ("2c" is 2). */
+enum {
+	CONFIG_SNMP_V1 = 1,
+	CONFIG_SNMP_V2C = 2,
+	CONFIG_SNMP_V3 = 3,
+};
+/* snmp_auth: none md5 sha sha224 sha256 sha384 sha512 (names in order). */
+enum {
+	CONFIG_SNMP_AUTH_NONE,
+	CONFIG_SNMP_AUTH_MD5,
+	CONFIG_SNMP_AUTH_SHA,
+	CONFIG_SNMP_AUTH_SHA224,
+	CONFIG_SNMP_AUTH_SHA256,
+	CONFIG_SNMP_AUTH_SHA384,
+	CONFIG_SNMP_AUTH_SHA512,
+};
+/* snmp_priv: none des aes aes192 aes256 (names in order). */
+enum {
+	CONFIG_SNMP_PRIV_NONE,
+	CONFIG_SNMP_PRIV_DES,
+	CONFIG_SNMP_PRIV_AES,
+	CONFIG_SNMP_PRIV_AES192,
+	CONFIG_SNMP_PRIV_AES256,
+};
+/* "none", "md5", ... / "none", "des", ...; "?" when out of range. */
+const char *config_snmp_auth_name(int auth);
+const char *config_snmp_priv_name(int priv);
+
+/* [snmp-profile NAME]: a device profile extending a built-in one. */
+struct config_snmp_profile {
+	char *key;     /* NAME */
+	char *extends; /* generic (default), unifi, mikrotik or aruba */
+	char *match;   /* sysObjectID prefix "1.3.6.1.4.1.NNNN", or NULL */
+	char *oids;    /* "LABEL:OID:TYPE,..." as snmp_oids, or NULL */
+	char *src_file;
+	int src_line;
 };
 
 struct config_indicator {
@@ -97,7 +151,40 @@ struct config {
 		int enabled;
 		char **interfaces;
 		size_t ninterfaces;
+		int sample_rate;     /* 1-in-N, default 1 (every packet) */
+		int snaplen;         /* bytes captured per frame, default 512 */
+		int buffer_mb;       /* kernel ring buffer, default 8 */
+		int max_hosts;       /* host table bound, default 4096 */
+		int64_t learning_ms; /* no new-host alerts before, default 7d */
+		char *gateway_ip;    /* NULL: the default route's gateway */
+		char **dhcp_servers; /* allowed; none: learn the first seen */
+		size_t ndhcp_servers;
+		int scan_ports; /* distinct ports from one source ... */
+		int scan_hosts; /* ... or distinct hosts ... */
+		int64_t
+		    scan_window_ms; /* ... within this window, default 60s */
+		int ips_per_mac;    /* IPs claimed by one MAC in 10 min */
+		int garp_storm;     /* gratuitous ARPs a minute from a MAC */
+		char **blocklist_domains; /* "*.bad.example" or "bad.example" */
+		size_t nblocklist_domains;
+		char **blocklist_ips;
+		size_t nblocklist_ips;
+		char **av_domains; /* NULL: the built-in list */
+		size_t nav_domains;
+		char *uplink_mac; /* NULL: learned from gateway_ip by ARP */
 	} lan;
+	struct {
+		int trap_port;     /* UDP; 0 (default) = no trap receiver */
+		char *trap_listen; /* default 0.0.0.0 */
+		/* Accepted v1/v2c trap communities "a,b" (secrets); NULL:
+		 * those configured on devices. */
+		char *trap_communities;
+		int trap_rate;       /* per source per minute, default 60 */
+		int max_repetitions; /* GETBULK, default 25 */
+		int retries;         /* default 1 */
+	} snmp;
+	struct config_snmp_profile *snmp_profiles;
+	size_t nsnmp_profiles;
 	/*
 	 * Device settings that [defaults] can set for every device: the
 	 * same fields, with the same meaning, as in struct config_device.

@@ -11,6 +11,7 @@
 #include "common/xtime.h"
 #include "daemon/control.h"
 #include "daemon/ctlcmd.h"
+#include "daemon/lan.h"
 #include "daemon/monitor.h"
 #include "daemon/xanetd.h"
 #include "store/writer.h"
@@ -57,12 +58,13 @@ ctlcmd_status(struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
 {
 	struct writer_stats st;
 	char started[40], hash[65];
+	json_t *o;
 
 	writer_get_stats(x->writer, &st);
 	time_format_iso(x->started_wall_ms, started, sizeof started);
 	config_hash_hex(x->cfg, hash);
-	return json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, "
-			 "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o}",
+	o = json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, "
+		      "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o}",
 	    "pid", (json_int_t)getpid(), "version", PACKAGE_VERSION, "run_id",
 	    (json_int_t)x->run_id, "started", started, "uptime_s",
 	    (json_int_t)((time_mono_ms() - x->started_mono_ms) / 1000),
@@ -76,6 +78,9 @@ ctlcmd_status(struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
 	    (json_int_t)st.rows_lost, "last_commit_us",
 	    (json_int_t)st.last_commit_us, "monitor",
 	    monitor_stats_json(x->monitor));
+	if (o != NULL && x->lan != NULL)
+		json_object_set_new(o, "lan", lan_stats_json(x->lan));
+	return o;
 }
 
 static json_t *
@@ -129,12 +134,51 @@ ctlcmd_maintenance(
 	return json_pack("{s:I, s:s}", "id", (json_int_t)id, "until", until);
 }
 
+/*
+ * host-approve MAC [NAME...] | host-block MAC | host-forget MAC: the
+ * officer's decision on a LAN host (xanetctl hosts).
+ */
+static json_t *
+ctlcmd_host(struct xanetd *x, const char *mac, const char *status,
+    const char *label, char *err, size_t errlen)
+{
+	if (lan_host_decide(x->lan, mac, status, label, err, errlen) == -1)
+		return NULL;
+	return json_pack("{s:s, s:s}", "mac", mac, "status",
+	    status != NULL ? status : "forgotten");
+}
+
+static json_t *
+ctlcmd_host_approve(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	return ctlcmd_host(
+	    x, argv[0], "approved", argc > 1 ? argv[1] : NULL, err, errlen);
+}
+
+static json_t *
+ctlcmd_host_block(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	return ctlcmd_host(x, argv[0], "blocked", NULL, err, errlen);
+}
+
+static json_t *
+ctlcmd_host_forget(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	return ctlcmd_host(x, argv[0], NULL, NULL, err, errlen);
+}
+
 static const struct ctlcmd ctlcmd_table[] = {
     {"ping", 0, 0, ctlcmd_ping},
     {"status", 0, 0, ctlcmd_status},
     {"reload", 0, 0, ctlcmd_reload},
     {"stop", 0, 0, ctlcmd_stop},
     {"maintenance", 2, 4, ctlcmd_maintenance},
+    {"host-approve", 1, 2, ctlcmd_host_approve},
+    {"host-block", 1, 1, ctlcmd_host_block},
+    {"host-forget", 1, 1, ctlcmd_host_forget},
 };
 
 /*

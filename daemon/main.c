@@ -20,6 +20,7 @@
 #include "common/alertlog.h"
 #include "daemon/control.h"
 #include "daemon/ctlcmd.h"
+#include "daemon/lan.h"
 #include "daemon/monitor.h"
 #include "daemon/notify.h"
 #include "daemon/priv.h"
@@ -199,6 +200,7 @@ xanetd_reload(struct xanetd *x, char *err, size_t errlen)
 	/* The probes point into the old config until they follow the new. */
 	if (monitor_reconfigure(x->monitor) == -1)
 		log_err("reload: could not record the new devices' state");
+	lan_reconfigure(x->lan);
 	config_free(old);
 	xanetd_commit(x);
 	config_hash_hex(cfg, hash);
@@ -319,6 +321,8 @@ xanetd_open_privileged(struct xanetd *x)
 		fatal("%s", err);
 	if ((x->monitor = monitor_new(x, err, sizeof err)) == NULL)
 		fatal("%s", err);
+	/* Capture needs CAP_NET_RAW; a LAN it cannot open is only logged. */
+	x->lan = lan_new(x);
 	if (pup != NULL) {
 		const char *files[] = {cfg->daemon.database,
 		    cfg->daemon.control_socket, cfg->daemon.alert_log};
@@ -392,6 +396,8 @@ xanetd_start(struct xanetd *x)
 	xanetd_event(x, "monitor-started",
 	    "version=%s devices=%zu config=%.12s", PACKAGE_VERSION,
 	    cfg->ndevices, hash);
+	if (lan_start(x->lan) == -1)
+		log_err("LAN sampler: could not start everything (see above)");
 
 	signal(SIGPIPE, SIG_IGN);
 	signal_start(x, &x->sig_term, SIGTERM);
@@ -418,8 +424,10 @@ xanetd_finish(struct xanetd *x)
 	notify_stopping(x->notify);
 	xanetd_event(x, "monitor-stopped", "reason=%s", reason);
 	monitor_stop(x->monitor);
+	lan_stop(x->lan);
 	run_stop(x->writer, x->run_id, time_wall_ms(), reason);
 	monitor_free(x->monitor);
+	lan_free(x->lan);
 	control_free(x->control);
 	writer_free(x->writer);
 	alertlog_free(x->alertlog);

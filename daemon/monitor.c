@@ -16,6 +16,7 @@
 #include "common/util.h"
 #include "common/xtime.h"
 #include "daemon/monitor.h"
+#include "daemon/snmpwatch.h"
 #include "daemon/state.h"
 #include "daemon/xanetd.h"
 #include "probes/probe.h"
@@ -23,6 +24,7 @@
 #include "store/device.h"
 #include "store/interval.h"
 #include "store/maintenance.h"
+#include "store/metric.h"
 #include "store/sample.h"
 #include "store/writer.h"
 
@@ -53,6 +55,7 @@ struct manual {
 struct monitor {
 	struct xanetd *x;
 	struct probes *probes;
+	struct snmpwatch *snmp;
 	struct statemachine *sm;
 	struct mdev *devs;
 	size_t ndevs;
@@ -193,7 +196,9 @@ monitor_transition(struct monitor *m, const struct state_event *ev)
 		    since);
 		break;
 	case DEV_UNKNOWN:
-		if (ev->cause == CAUSE_MONITOR)
+		/* The SNMP engine wrote its own, when the fault began. */
+		if (ev->cause == CAUSE_MONITOR &&
+		    !str_has_prefix(ev->detail, "SNMP: "))
 			monitor_alert(m, ev->device, LOG_WARNING,
 			    "monitoring-fault", "since=%s detail=\"%s\"", since,
 			    ev->detail);
@@ -337,25 +342,40 @@ monitor_maint_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	monitor_maint_apply(w->data);
 }
 
+/* Raw rows kept retention_days; their hourly rollups stay for years. */
+static const struct {
+	const char *what;
+	int (*prune)(struct writer *w, int64_t before_ms, int limit);
+} monitor_prunes[] = {
+    {"raw samples", sample_prune},
+    {"SNMP metric samples", metric_prune},
+};
+
 static void
 monitor_retention_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct monitor *m = w->data;
 	int64_t before = time_wall_ms() -
 			 (int64_t)m->x->cfg->daemon.retention_days * 86400000;
-	int total = 0, n;
 
-	/* Bounded per run so a long backlog never stalls the loop. */
-	for (int i = 0; i < MONITOR_PRUNE_CHUNKS; i++) {
-		n = sample_prune(m->x->writer, before, MONITOR_PRUNE_CHUNK);
-		if (n <= 0)
-			break;
-		total += n;
-		writer_commit(m->x->writer);
+	for (size_t p = 0; p < sizeof monitor_prunes / sizeof monitor_prunes[0];
+	     p++) {
+		int total = 0, n;
+
+		/* Bounded per run so a long backlog never stalls the loop. */
+		for (int i = 0; i < MONITOR_PRUNE_CHUNKS; i++) {
+			n = monitor_prunes[p].prune(
+			    m->x->writer, before, MONITOR_PRUNE_CHUNK);
+			if (n <= 0)
+				break;
+			total += n;
+			writer_commit(m->x->writer);
+		}
+		if (total > 0)
+			log_info("retention: removed %d %s older than %d days",
+			    total, monitor_prunes[p].what,
+			    m->x->cfg->daemon.retention_days);
 	}
-	if (total > 0)
-		log_info("retention: removed %d raw samples older than %d days",
-		    total, m->x->cfg->daemon.retention_days);
 }
 
 struct monitor *
@@ -370,6 +390,7 @@ monitor_new(struct xanetd *x, char *err, size_t errlen)
 		free(m);
 		return NULL;
 	}
+	m->snmp = snmpwatch_new(x, m, m->probes);
 	return m;
 }
 
@@ -456,6 +477,7 @@ monitor_start(struct monitor *m, int64_t gap_start_ms)
 	m->sm = state_new(x->cfg, monitor_event_cb, m, now);
 	err[0] = '\0';
 	probes_configure(m->probes, x->cfg, err, sizeof err);
+	snmpwatch_configure(m->snmp);
 	monitor_maint_apply(m);
 	ev_timer_init(&m->maint_timer, monitor_maint_cb, MONITOR_MAINT_CHECK_S,
 	    MONITOR_MAINT_CHECK_S);
@@ -480,6 +502,7 @@ monitor_reconfigure(struct monitor *m)
 	state_reconfigure(m->sm, m->x->cfg, now);
 	err[0] = '\0';
 	probes_configure(m->probes, m->x->cfg, err, sizeof err);
+	snmpwatch_configure(m->snmp);
 	/* Flags moved with their devices; apply only what changed. */
 	monitor_maint_apply(m);
 	return rc;
@@ -500,6 +523,7 @@ monitor_free(struct monitor *m)
 	if (m == NULL)
 		return;
 	probes_free(m->probes);
+	snmpwatch_free(m->snmp);
 	state_free(m->sm);
 	for (size_t i = 0; i < m->ndevs; i++)
 		maint_free(m->devs[i].windows);
@@ -533,14 +557,23 @@ monitor_device_json(struct monitor *m, size_t i, json_t *obj)
 				    : json_null());
 }
 
+int64_t
+monitor_device_id(struct monitor *m, size_t i)
+{
+	if (i >= m->ndevs)
+		return -1;
+	return m->devs[i].id;
+}
+
 json_t *
 monitor_stats_json(struct monitor *m)
 {
 	struct probes_stats st;
+	json_t *o;
 
 	probes_get_stats(m->probes, &st);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:s, s:I}",
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+		      "s:s, s:I}",
 	    "probes", (json_int_t)st.probes, "in_flight",
 	    (json_int_t)st.in_flight, "rounds", (json_int_t)st.rounds,
 	    "rounds_failed", (json_int_t)st.rounds_failed, "late_starts",
@@ -552,6 +585,10 @@ monitor_stats_json(struct monitor *m)
 	    (json_int_t)st.icmp_malformed, "icmp_mode",
 	    probes_icmp_mode(m->probes), "store_errors",
 	    (json_int_t)m->store_errors);
+	if (o != NULL)
+		json_object_set_new(
+		    o, "snmp", snmpwatch_stats_json(m->snmp, m->probes));
+	return o;
 }
 
 static long

@@ -34,6 +34,9 @@ void monitor_free(struct monitor *m);
 void monitor_event(struct xanetd *x, int prio, const char *event,
     int64_t device_id, const char *key, const char *name, const char *details);
 
+/* The device table id of config device I, or -1. */
+int64_t monitor_device_id(struct monitor *m, size_t i);
+
 /* State fields of device I for the status answer. */
 void monitor_device_json(struct monitor *m, size_t i, json_t *obj);
 /* The monitor's own counters for the status answer. */

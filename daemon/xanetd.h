@@ -8,6 +8,7 @@
 struct alertlog;
 struct config;
 struct control;
+struct lan;
 struct monitor;
 struct notify;
 struct writer;
@@ -22,6 +23,7 @@ struct xanetd {
 	struct control *control;
 	struct notify *notify;
 	struct monitor *monitor;
+	struct lan *lan; /* the LAN sampler (daemon/lan.c) */
 	int64_t run_id;
 	int64_t started_wall_ms;
 	int64_t started_mono_ms;

@@ -100,5 +100,14 @@ extern const struct probe_engine probe_engine_icmp;
 extern const struct probe_engine probe_engine_tcp;
 extern const struct probe_engine probe_engine_http;
 extern const struct probe_engine probe_engine_heartbeat;
+extern const struct probe_engine probe_engine_snmp;
+
+/* The daemon's SNMP hooks of P's owner, or NULL (an engine driven alone). */
+const struct probes_snmp_hooks *probes_snmp_hooks_of(const struct probe *p);
+/* The configuration P comes from (NULL when driven alone). */
+const struct config *probes_config_of(const struct probe *p);
+/* [snmp] max_repetitions and retries for P (25 and 1 when driven alone). */
+void probes_snmp_settings(
+    const struct probe *p, int *max_repetitions, int *retries);
 
 #endif

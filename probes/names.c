@@ -6,6 +6,7 @@ static const char *const kind_names[PROBE_NKINDS] = {
     [PROBE_TCP] = "tcp",
     [PROBE_HTTP] = "http",
     [PROBE_HEARTBEAT] = "heartbeat",
+    [PROBE_SNMP] = "snmp",
 };
 
 static const char *const cause_names[] = {

@@ -39,6 +39,7 @@ enum probe_kind {
 	PROBE_TCP,
 	PROBE_HTTP,      /* http:// and https:// */
 	PROBE_HEARTBEAT, /* pushed by the device; the web issue adds it */
+	PROBE_SNMP,      /* polls the device's SNMP agent (probes/snmp.c) */
 	PROBE_NKINDS,
 };
 const char *probe_kind_name(enum probe_kind kind);
@@ -105,8 +106,40 @@ struct probes_stats {
 	uint64_t icmp_malformed;
 	size_t probes; /* configured */
 	size_t in_flight;
+	uint64_t snmp_polls;    /* SNMP rounds finished */
+	uint64_t snmp_requests; /* PDUs sent (not counting retries) */
+	uint64_t snmp_varbinds; /* varbinds received and kept */
+	uint64_t snmp_timeouts; /* requests that got no answer */
+	uint64_t snmp_faults;   /* rounds ended by a usmStats report */
+	uint64_t snmp_dropped;  /* varbinds dropped by a bound */
+	size_t snmp_sessions;   /* open net-snmp sessions */
 };
 void probes_get_stats(const struct probes *ps, struct probes_stats *st);
+/*
+ * What an SNMP poll learns besides up/down goes to the daemon through
+ * these hooks (DEVICE indexes cfg->devices; see probes/snmpdata.h for
+ * the structs). EVENT is rebooted, link-down, link-up or
+ * monitoring-fault (the last once per fault episode). Without hooks,
+ * the data is dropped. Set before probes_configure().
+ */
+struct snmp_sysinfo;
+struct snmp_ifinfo;
+struct probes_snmp_hooks {
+	void *arg;
+	void (*metric)(void *arg, size_t device, const char *name,
+	    const char *instance, double value);
+	void (*event)(
+	    void *arg, size_t device, const char *event, const char *details);
+	void (*system)(void *arg, size_t device, const struct snmp_sysinfo *si);
+	void (*iface)(void *arg, size_t device, const struct snmp_ifinfo *ii);
+	void (*warn)(void *arg, size_t device, const char *what);
+	/* A custom OID of type string: its latest text. */
+	void (*text)(
+	    void *arg, size_t device, const char *label, const char *value);
+};
+void probes_set_snmp_hooks(
+    struct probes *ps, const struct probes_snmp_hooks *hooks);
+
 /* "dgram" or "raw": which ICMP socket is in use (for the logs/status). */
 const char *probes_icmp_mode(const struct probes *ps);
 

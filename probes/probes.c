@@ -37,6 +37,7 @@ static const struct probe_engine *const probe_engines[PROBE_NKINDS] = {
     [PROBE_TCP] = &probe_engine_tcp,
     [PROBE_HTTP] = &probe_engine_http,
     [PROBE_HEARTBEAT] = &probe_engine_heartbeat,
+    [PROBE_SNMP] = &probe_engine_snmp,
 };
 
 /* One scheduled probe; `p` is what the engines see. */
@@ -67,6 +68,11 @@ struct probes {
 	size_t nsp;
 	struct probes_stats stats;
 	struct ratelimit late_log;
+	struct probes_snmp_hooks snmp_hooks;
+	bool have_snmp_hooks;
+	const struct config *cfg; /* the last configure's */
+	int snmp_max_repetitions; /* [snmp], from the last configure */
+	int snmp_retries;
 };
 
 double
@@ -89,6 +95,8 @@ probes_engine_for(const char *text)
 		return &probe_engine_http;
 	if (str_has_prefix(text, "heartbeat"))
 		return &probe_engine_heartbeat;
+	if (strcmp(text, "snmp") == 0)
+		return &probe_engine_snmp;
 	return NULL;
 }
 
@@ -137,7 +145,7 @@ probes_parse_entry(const struct config_device *dev, const char *text,
 	if (e == NULL) {
 		snprintf(err, errlen,
 		    "unknown probe '%s' (use icmp, tcp:PORT, "
-		    "http://..., https://... or heartbeat)",
+		    "http://..., https://..., snmp or heartbeat)",
 		    text);
 		return -1;
 	}
@@ -451,10 +459,70 @@ probes_hash(const char *s)
 	return h;
 }
 
+void
+probes_set_snmp_hooks(struct probes *ps, const struct probes_snmp_hooks *hooks)
+{
+	ps->snmp_hooks = *hooks;
+	ps->have_snmp_hooks = true;
+}
+
+const struct probes_snmp_hooks *
+probes_snmp_hooks_of(const struct probe *p)
+{
+	if (p->owner == NULL || !p->owner->have_snmp_hooks)
+		return NULL;
+	return &p->owner->snmp_hooks;
+}
+
+const struct config *
+probes_config_of(const struct probe *p)
+{
+	return p->owner != NULL ? p->owner->cfg : NULL;
+}
+
+void
+probes_snmp_settings(const struct probe *p, int *max_repetitions, int *retries)
+{
+	*max_repetitions = 25;
+	*retries = 1;
+	if (p->owner != NULL && p->owner->snmp_max_repetitions > 0) {
+		*max_repetitions = p->owner->snmp_max_repetitions;
+		*retries = p->owner->snmp_retries;
+	}
+}
+
+/*
+ * An SNMP probe also depends on the device's credentials and what it
+ * polls: a change must give it a new session. The text stays in memory
+ * only (it holds secrets); it is never logged.
+ */
+static char *
+probes_snmp_signature(const struct config_device *dev)
+{
+	return xasprintf("|%d|%d|%s|%s|%d|%s|%d|%s|%s|%s|%s", dev->snmp_version,
+	    dev->snmp_port, dev->snmp_community ? dev->snmp_community : "",
+	    dev->snmp_user ? dev->snmp_user : "", dev->snmp_auth,
+	    dev->snmp_auth_pass ? dev->snmp_auth_pass : "", dev->snmp_priv,
+	    dev->snmp_priv_pass ? dev->snmp_priv_pass : "",
+	    dev->snmp_profile ? dev->snmp_profile : "",
+	    dev->snmp_important ? dev->snmp_important : "",
+	    dev->snmp_oids ? dev->snmp_oids : "");
+}
+
 /* Everything about a probe that a reload must see unchanged to keep it. */
 static char *
 probes_signature(const struct config_device *dev, const char *entry)
 {
+	if (strcmp(entry, "snmp") == 0) {
+		char *snmp = probes_snmp_signature(dev);
+		char *sig = xasprintf("%s|%s|%s|%lld|%lld%s", dev->key, entry,
+		    dev->address != NULL ? dev->address : "",
+		    (long long)dev->interval_ms, (long long)dev->timeout_ms,
+		    snmp);
+
+		free(snmp);
+		return sig;
+	}
 	return xasprintf("%s|%s|%s|%lld|%lld|%d|%lld|%s|%s", dev->key, entry,
 	    dev->address != NULL ? dev->address : "",
 	    (long long)dev->interval_ms, (long long)dev->timeout_ms,
@@ -547,6 +615,9 @@ probes_configure(
 			log_err("name resolution unavailable: %s",
 			    ps->resolver_err);
 	}
+	ps->cfg = cfg;
+	ps->snmp_max_repetitions = cfg->snmp.max_repetitions;
+	ps->snmp_retries = cfg->snmp.retries;
 	if (nold > 0)
 		qsort(old, nold, sizeof *old, probes_sig_cmp);
 	for (size_t i = 0; i < nold; i++)

@@ -53,8 +53,8 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
     {"unknown section, close to [lan]", SITE "[lann]\nenabled = yes\n",
 	"t.conf:3: unknown section [lann] (did you mean [lan]?)"},
-    {"unknown section, nothing close", SITE "[snmp]\ncommunity = public\n",
-	"t.conf:3: unknown section [snmp]"},
+    {"unknown section, nothing close", SITE "[backup]\ncommunity = public\n",
+	"t.conf:3: unknown section [backup]"},
     {"unknown keyed section", SITE "[devise ap-1]\nname = A\n",
 	"t.conf:3: unknown section [devise ap-1] (did you mean [device "
 	"ap-1]?)"},
@@ -873,13 +873,17 @@ test_summary(void **state)
 	    "dns:        192.0.2.53, [2001:db8::53]:53\n"
 	    "web:        http://[::1]:8443/\n"
 	    "lan:        on, eth0, eth1\n"
+	    "snmp:       no trap receiver, max_repetitions 25, retries 1\n"
 	    "defaults:   interval 1m, timeout 2s, fail 3, success 2, probes "
 	    "icmp, tcp:22\n"
 	    "            probe_rule any, icmp_count 3, icmp_spacing 1s, "
 	    "http_status 200-399,\n"
 	    "            loss_warn 20%%, rtt_warn 200ms, degraded_after 5m, "
 	    "flap_count 6,\n"
-	    "            flap_window 30m, maintenance \"daily 02:00-02:30\"\n"
+	    "            flap_window 30m, maintenance \"daily 02:00-02:30\", "
+	    "snmp_version 2c,\n"
+	    "            snmp_port 161, snmp_auth none, snmp_priv none, "
+	    "snmp_profile auto\n"
 	    "devices:    2\n"
 	    "  KEY      KIND     GROUP      ADDRESS                PARENT  "
 	    "PROBES        INTERVAL\n"

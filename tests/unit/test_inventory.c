@@ -299,7 +299,10 @@ static const struct csv_case csv_cases[] = {
 	"name, kind, group, address, parent, isp, probes, interval, "
 	"timeout, fail_threshold, success_threshold, probe_rule, "
 	"icmp_count, icmp_spacing, http_status, http_contains, loss_warn, "
-	"rtt_warn, degraded_after, flap_count, flap_window, maintenance)"},
+	"rtt_warn, degraded_after, flap_count, flap_window, maintenance, "
+	"snmp_version, snmp_port, "
+	"snmp_community, snmp_user, snmp_auth, snmp_auth_pass, snmp_priv, "
+	"snmp_priv_pass, snmp_profile, snmp_important, snmp_oids)"},
     {"unknown column, close to a new one", CONF,
 	"key,name,kind,maintenace\nap-1,A,wifi-ap,Sun 22:00-23:00\n",
 	"devices.csv:1: unknown column 'maintenace' (did you mean "

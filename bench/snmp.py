@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+# snmp.py - benchmark: polling 1,000 SNMP agents x 10 OIDs: xanetd beside parallel snmpget (xargs -P 16) and a bare asynchronous net-snmp loop (the ceiling).
+"""1,000 agents are agentAddress endpoints of 8 real snmpd processes on
+127.0.0.1 (125 each: snmpd 5.9 serves at most 128). Three pollers ask
+every agent for the same 10 scalar OIDs, one after the other, in one run:
+
+  ceiling  bench/snmp_ceiling: one GET of 10 OIDs per agent per round,
+           all sessions in flight at once (snmp_sess_* + poll), ROUNDS
+           rounds back to back
+  snmpget  `xargs -P 16 snmpget ...`: one process per agent per round
+  xanetd   1,000 devices with `probes = snmp`, a profile whose custom
+           oids are the 10 OIDs, interval 10 s, measured over ROUNDS
+           polling rounds after the first completed one; its plan adds
+           the profile's own system/interface objects, so it is counted
+           by the varbinds the agents served (snmpInTotalReqVars, read
+           from every snmpd before and after, minus our own reads)
+
+For each: wall time, CPU seconds (the poller only; snmpd's CPU is shown
+apart, and when snmpd used more CPU than the wall time allows on this
+machine's cores the line says that snmpd was the bottleneck), varbinds,
+OIDs per CPU-second, and for xanetd its RSS with 1,000 sessions.
+Goal: >= 180,000 OIDs/CPU-s, or within 1.5x of the ceiling."""
+import argparse
+import datetime
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+from snmpd import MAX_ENDPOINTS, OID, Snmpd, client_env  # noqa: E402
+
+GOAL = 180000
+OIDS = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.3.0",
+        "1.3.6.1.2.1.1.4.0", "1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.1.6.0",
+        "1.3.6.1.2.1.1.8.0", "1.3.6.1.2.1.2.1.0", "1.3.6.1.2.1.11.1.0",
+        "1.3.6.1.2.1.11.2.0"]
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def build_dir(xanetd):
+    if xanetd:
+        d = os.path.dirname(os.path.abspath(xanetd))
+        if os.path.exists(os.path.join(d, "Makefile")):
+            return d
+    return os.environ.get("XANET_BENCH_BUILD", "/tmp/xanet-bench-build")
+
+
+def build_ceiling(bdir):
+    mk = os.path.join(bdir, "Makefile")
+    if not os.path.exists(mk):
+        os.makedirs(bdir, exist_ok=True)
+        subprocess.run([os.path.join(SRC, "configure"), "-q"], cwd=bdir,
+                       check=True)
+    subprocess.run(["make", "-s", "bench/snmp_ceiling"], cwd=bdir,
+                   check=True)
+    return os.path.join(bdir, "bench", "snmp_ceiling")
+
+
+def cpu_of(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def served(agents):
+    """Sum of snmpInTotalReqVars over every snmpd (one read each)."""
+    return sum(a.counter_value(OID["snmpInTotalReqVars"]) for a in agents)
+
+
+def snmpd_cpu(agents):
+    return sum(cpu_of(a.proc.pid) for a in agents)
+
+
+def row(name, wall, cpu, vbs, dcpu, ncpu):
+    rate = vbs / cpu if cpu > 0 else float("inf")
+    bott = " (snmpd-bound)" if dcpu >= 0.9 * wall * max(1, ncpu - 1) else ""
+    print("%-8s %8.2f %8.2f %10d %12.0f %8.2f%s" % (
+        name, wall, cpu, vbs, rate, dcpu, bott), flush=True)
+    return rate
+
+
+def run_ceiling(ceiling, agents, targets, rounds):
+    c0, s0 = snmpd_cpu(agents), served(agents)
+    r = subprocess.run([ceiling, "-r", str(rounds), "-o", ",".join(OIDS)] +
+                       targets, capture_output=True, text=True, check=True)
+    kv = dict(x.split("=") for x in r.stdout.split())
+    return (float(kv["wall_s"]), float(kv["cpu_s"]), int(kv["varbinds"]),
+            snmpd_cpu(agents) - c0, served(agents) - s0 - len(agents),
+            int(kv["rss_kb"]))
+
+
+def run_snmpget(agents, targets, rounds, home):
+    lst = os.path.join(home, "targets")
+    with open(lst, "w") as f:
+        f.write("\n".join(targets) + "\n")
+    c0 = snmpd_cpu(agents)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    vbs = 0
+    for _ in range(rounds):
+        r = subprocess.run(
+            "xargs -P 16 -I{} snmpget -v2c -c public -On -m '' -t 1 -r 0 "
+            "{} %s < %s" % (" ".join(OIDS), lst), shell=True,
+            capture_output=True, text=True, env=client_env(home))
+        vbs += sum(1 for ln in r.stdout.splitlines() if " = " in ln and
+                   "No Such" not in ln)
+    wall = time.monotonic() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    return wall, cpu, vbs, snmpd_cpu(agents) - c0
+
+
+def run_xanetd(xanetd, agents, rounds, home, interval=10):
+    sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+    from daemon import Daemon, device_section, minimal_config
+    # Config lines are at most ~200 bytes: 5 OIDs in the profile, 5 on
+    # each device.
+    items = ["o%d:%s:gauge" % (i, o) for i, o in enumerate(OIDS)]
+    prof_oids, dev_oids = ",".join(items[:5]), ",".join(items[5:])
+    devs = []
+    n = 0
+    for a in agents:
+        for p in a.ports:
+            devs.append(device_section("ap-%04d" % n, "AP %d" % n,
+                                       probes="snmp", snmp_port=p,
+                                       snmp_community="public",
+                                       snmp_profile="bench",
+                                       snmp_oids=dev_oids))
+            n += 1
+    extra = ("[defaults]\ninterval = %ds\ntimeout = 2s\nicmp_count = 1\n"
+             "fail_threshold = 3\n[snmp-profile bench]\nextends = generic\n"
+             "oids = %s\n" % (interval, prof_oids))
+    os.environ["XANETD"] = xanetd
+    d = Daemon(minimal_config(devs, extra=extra, log_level="notice"),
+               prefix="xbench-snmp-")
+    try:
+        d.start()
+        d.wait_ready(60)
+        # Warm up: one full round of samples.
+        deadline = time.monotonic() + 4 * interval
+        while time.monotonic() < deadline:
+            got = d.query("SELECT count(DISTINCT device_id) AS n FROM "
+                          "sample WHERE kind = 'snmp'")[0]["n"]
+            if got >= n:
+                break
+            time.sleep(1)
+        time.sleep(interval / 2)
+        c0, s0, d0 = cpu_of(d.pid), served(agents), snmpd_cpu(agents)
+        w0 = time.monotonic()
+        ms0 = int(time.time() * 1000)
+        time.sleep(rounds * interval)
+        wall = time.monotonic() - w0
+        c1, s1, d1 = cpu_of(d.pid), served(agents), snmpd_cpu(agents)
+        ms1 = int(time.time() * 1000)
+        rss = rss_kb(d.pid)
+        rows = d.query("SELECT count(*) AS n, sum(ok) AS ok FROM sample "
+                       "WHERE kind = 'snmp' AND ts_ms BETWEEN ? AND ?",
+                       (ms0, ms1))[0]
+        return (wall, c1 - c0, s1 - s0 - len(agents), d1 - d0, rss,
+                rows["n"], rows["ok"] or 0)
+    finally:
+        d.close(keep=False)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--xanetd", default=os.environ.get("XANETD"))
+    ap.add_argument("--runs", type=int, default=5, help="rounds per poller")
+    ap.add_argument("--agents", type=int, default=1000)
+    ap.add_argument("--interval", type=int, default=10)
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("snmp: run as root (xanetd drops to its user)")
+    if not shutil.which("snmpd"):
+        sys.exit("snmp: needs snmpd and snmp (apt-get install snmpd snmp)")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    bdir = build_dir(args.xanetd)
+    ceiling = build_ceiling(bdir)
+    xanetd = args.xanetd or os.path.join(bdir, "xanetd")
+    home = tempfile.mkdtemp(prefix="xbench-snmp-")
+    agents = []
+    try:
+        left = args.agents
+        while left > 0:
+            k = min(left, MAX_ENDPOINTS - 3)
+            a = Snmpd(nports=k, users=False, prefix="xbench-snmpd-")
+            agents.append(a)
+            a.start()
+            left -= k
+        for a in agents:
+            a.wait_ready(60, all_ports=True)
+        targets = ["127.0.0.1:%d" % p for a in agents for p in a.ports]
+        got = agents[0].snmpget(OIDS)
+        if len(got) != len(OIDS) or any("No Such" in v
+                                        for v in got.values()):
+            sys.exit("snmp: snmpd does not answer every OID: %r" % got)
+        ncpu = os.cpu_count() or 1
+        print("# %s, %s, %d CPUs, %d agents on %d snmpd x %d OIDs, "
+              "%d rounds" % (datetime.date.today(), platform.node(), ncpu,
+                             len(targets), len(agents), len(OIDS),
+                             args.runs))
+        print("%-8s %8s %8s %10s %12s %8s" % (
+            "poller", "wall_s", "cpu_s", "varbinds", "OIDs/CPU-s",
+            "snmpd_s"))
+        w, c, v, dc, sv, rss_c = run_ceiling(ceiling, agents, targets,
+                                             args.runs)
+        ceil_rate = row("ceiling", w, c, v, dc, ncpu)
+        w, c, v, dc = run_snmpget(agents, targets, args.runs, home)
+        row("snmpget", w, c, v, dc, ncpu)
+        w, c, sv, dc, rss, ns, nok = run_xanetd(xanetd, agents, args.runs,
+                                                home, args.interval)
+        x_rate = row("xanetd", w, c, sv, dc, ncpu)
+        print("# xanetd: %d polls (%d ok) in the window, RSS %d kB with "
+              "%d sessions; ceiling RSS %d kB" % (ns, nok, rss,
+                                                  len(targets), rss_c))
+        print("# xanetd/ceiling OIDs per CPU-s: %.2f (goal >= %d or "
+              ">= 1/1.5 of the ceiling: %s)" % (
+                  x_rate / ceil_rate, GOAL,
+                  "met" if x_rate >= GOAL or x_rate * 1.5 >= ceil_rate
+                  else "NOT met"))
+    finally:
+        for a in agents:
+            a.close()
+        shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
