@@ -13,7 +13,7 @@
  *
  *   cannot open: <strerror>             cannot read: <strerror>
  *   too large: over N bytes
- *   line is too long (N bytes; at most 197)
+ *   line is too long (N bytes; at most 4096)
  *   not valid UTF-8 text: save the file as UTF-8
  *   the line contains a NUL byte
  *   syntax error: expected 'key = value', '[section]' or a comment
@@ -97,8 +97,9 @@
 #define INV_MAX_BYTES    (8 * 1024 * 1024)
 #define KEY_MAX          63
 #define MAX_KEYS         48
-#define NAME_MAX_BYTES   200 /* the store keeps 255 */
-#define TEXT_MAX_BYTES   120 /* the store keeps 127 of a group */
+#define NAME_MAX_BYTES   200  /* the store keeps 255 */
+#define LINE_MAX_BYTES   4096 /* an entry, with its continuation lines */
+#define TEXT_MAX_BYTES   120  /* the store keeps 127 of a group */
 #define ZONEINFO_DIR     "/usr/share/zoneinfo"
 #define SUN_PATH_MAX     sizeof(((struct sockaddr_un *)0)->sun_path)
 
@@ -215,7 +216,9 @@ struct loader {
 
 	const char *data; /* the config file, for the line reader */
 	size_t len, pos;
-	int line;
+	int line;  /* where the entry being read begins */
+	int phys;  /* the last physical line read */
+	char *big; /* a value too long for inih's buffer (conf_reader) */
 
 	int sect;
 	int sect_line;
@@ -1335,8 +1338,11 @@ static const char *const snmp_auth_names[] = {
     "none", "md5", "sha", "sha224", "sha256", "sha384", "sha512"};
 static const char *const snmp_priv_names[] = {
     "none", "des", "aes", "aes192", "aes256"};
+#define SNMP_PROFILE_CHOICES                                                  \
+	"auto, generic, system, unifi, mikrotik, aruba or an [snmp-profile] " \
+	"name"
 static const char *const snmp_profile_bases[] = {
-    "generic", "unifi", "mikrotik", "aruba"};
+    "generic", "system", "unifi", "mikrotik", "aruba"};
 #define NELEM(a)           (sizeof(a) / sizeof((a)[0]))
 #define SNMP_OIDS_MAX      16 /* custom OIDs per device or profile */
 #define SNMP_LABEL_MAX     32
@@ -1860,7 +1866,7 @@ static const struct key_def device_keys[] = {
     {"snmp_priv_pass", parse_snmp_pass, DEV(snmp_priv_pass),
 	"a passphrase of 8 to 120 bytes", false, TEXT_MAX_BYTES, FT_SECRET},
     {"snmp_profile", parse_snmp_profile, DEV(snmp_profile),
-	"auto, generic, unifi, mikrotik, aruba or the name of an "
+	"auto, generic, system, unifi, mikrotik, aruba or the name of an "
 	"[snmp-profile NAME] section",
 	false, 0, FT_STR},
     {"snmp_important", parse_snmp_important, DEV(snmp_important),
@@ -1913,7 +1919,7 @@ static const struct key_def snmp_keys[] = {
 
 static const struct key_def snmp_profile_keys[] = {
     {"extends", parse_profile_extends, PROF(extends),
-	"one of generic, unifi, mikrotik, aruba", false, 0, FT_NONE},
+	"one of generic, system, unifi, mikrotik, aruba", false, 0, FT_NONE},
     {"match", parse_profile_match, PROF(match),
 	"a sysObjectID prefix such as 1.3.6.1.4.1.41112", false, 0, FT_NONE},
     {"oids", parse_snmp_oids, PROF(oids),
@@ -2313,8 +2319,12 @@ conf_handler(
 		return 1;
 	}
 	lines[k] = ld->line;
+	if (strcmp(value, "\x01") == 0 && ld->big != NULL) {
+		v = ld->big; /* the long value conf_reader kept aside */
+		ld->big = NULL;
+	} else
+		v = xstrdup(value);
 	/* name = "Nhà văn hóa" reads as people mean it: without the quotes. */
-	v = xstrdup(value);
 	vlen = strlen(v);
 	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
 		memmove(v, v + 1, vlen - 2);
@@ -2384,60 +2394,141 @@ reader_header(struct loader *ld, char *line)
  * An ini_reader: hands inih one physical line at a time, trimmed, or an
  * empty line in place of one already reported as wrong.
  */
+/*
+ * The next physical line, without its newline (and CR, and a BOM on line
+ * 1), checked for NUL bytes and UTF-8; NULL at the end. A bad line is
+ * reported and read as empty.
+ */
 static char *
-conf_reader(char *str, int num, void *stream)
+reader_physical(struct loader *ld)
 {
-	struct loader *ld = stream;
 	const char *start, *nl;
-	size_t n, limit = num > 3 ? (size_t)num - 3 : 0;
+	size_t n;
 	char *line;
 
-	if (ld->pos >= ld->len || num < 2)
+	if (ld->pos >= ld->len)
 		return NULL;
 	start = ld->data + ld->pos;
 	nl = memchr(start, '\n', ld->len - ld->pos);
 	n = nl != NULL ? (size_t)(nl - start) : ld->len - ld->pos;
 	ld->pos += n + (nl != NULL);
-	ld->line++;
+	ld->phys++;
 	if (n > 0 && start[n - 1] == '\r')
 		n--;
-	if (ld->line == 1 && n >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
+	if (ld->phys == 1 && n >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
 		start += 3;
 		n -= 3;
 	}
-	str[0] = '\n';
-	str[1] = '\0';
 	if (memchr(start, '\0', n) != NULL) {
-		lerr(ld, FILE_CONF, ld->line, "the line contains a NUL byte");
-		return str;
-	}
-	/* inih needs room for "\r\n\0"; it would split a longer line. */
-	if (n > limit) {
-		lerr(ld, FILE_CONF, ld->line,
-		    "line is too long (%zu bytes; at most %zu)", n, limit);
-		return str;
-	}
-	if (!utf8_valid(start, n)) {
-		lerr(ld, FILE_CONF, ld->line,
+		lerr(ld, FILE_CONF, ld->phys, "the line contains a NUL byte");
+		n = 0;
+	} else if (n > LINE_MAX_BYTES) {
+		lerr(ld, FILE_CONF, ld->phys,
+		    "line is too long (%zu bytes; at most %d)", n,
+		    LINE_MAX_BYTES);
+		n = 0;
+	} else if (!utf8_valid(start, n)) {
+		lerr(ld, FILE_CONF, ld->phys,
 		    "not valid UTF-8 text: save the file as UTF-8");
-		return str;
+		n = 0;
 	}
 	line = xmalloc(n + 1);
 	memcpy(line, start, n);
 	line[n] = '\0';
-	str_trim(line);
-	if (line[0] == '[')
-		reader_header(ld, line);
-	else if (line[0] != '\0' && line[0] != ';' && line[0] != '#') {
-		const char *end = find_chars_or_comment(line, "=:");
+	return line;
+}
 
-		if (*end != '=' && *end != ':') {
+/* Whether the next physical line is indented text: a continuation. */
+static bool
+reader_continues(const struct loader *ld)
+{
+	const char *p = ld->data + ld->pos, *end = ld->data + ld->len;
+
+	if (p >= end || (*p != ' ' && *p != '\t'))
+		return false;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p < end && *p != '\n' && *p != '\r' && *p != ';' && *p != '#';
+}
+
+/*
+ * An ini_reader: hands inih one entry at a time, trimmed, or an empty
+ * line in place of one already reported as wrong. A value that ends in a
+ * comma goes on over the indented lines that follow, so that long lists
+ * (blocklists, custom OIDs) stay readable:
+ *
+ *   blocklist_domains = example.com, *.bad.example,
+ *       other.example
+ *
+ * inih's line buffer is fixed at build time (200 bytes in Debian's), so
+ * a longer entry reaches it as "key=\x01" with the value kept in ld->big
+ * for conf_handler.
+ */
+static char *
+conf_reader(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	size_t limit = num > 3 ? (size_t)num - 3 : 0;
+	char *line, *next, *joined;
+	const char *end;
+
+	if (num < 2 || (line = reader_physical(ld)) == NULL)
+		return NULL;
+	ld->line = ld->phys;
+	str[0] = '\n';
+	str[1] = '\0';
+	str_trim(line);
+	if (line[0] == '[') {
+		/* Sections are ours (reader_header); inih sees a blank. */
+		reader_header(ld, line);
+		free(line);
+		return str;
+	}
+	if (line[0] == '\0' || line[0] == ';' || line[0] == '#') {
+		free(line);
+		return str;
+	}
+	end = find_chars_or_comment(line, "=:");
+	if (*end != '=' && *end != ':') {
+		lerr(ld, FILE_CONF, ld->line,
+		    "syntax error: expected 'key = value', '[section]' "
+		    "or a comment");
+		free(line);
+		return str;
+	}
+	/* Inline comments go now, so that a trailing comma is seen. */
+	*(char *)find_chars_or_comment(end + 1, NULL) = '\0';
+	str_trim(line);
+	while (line[strlen(line) - 1] == ',' && reader_continues(ld)) {
+		next = reader_physical(ld);
+		*(char *)find_chars_or_comment(next, NULL) = '\0';
+		joined = xasprintf("%s %s", line, str_trim(next));
+		free(next);
+		free(line);
+		line = joined;
+		if (strlen(line) > LINE_MAX_BYTES) {
 			lerr(ld, FILE_CONF, ld->line,
-			    "syntax error: expected 'key = value', '[section]' "
-			    "or a comment");
+			    "entry is too long (over %d bytes)",
+			    LINE_MAX_BYTES);
 			free(line);
 			return str;
 		}
+	}
+	if (strlen(line) > limit) {
+		size_t klen =
+		    (size_t)(find_chars_or_comment(line, "=:") - line);
+
+		if (klen + 3 > limit) {
+			lerr(ld, FILE_CONF, ld->line,
+			    "key name is too long (%zu bytes)", klen);
+			free(line);
+			return str;
+		}
+		free(ld->big);
+		ld->big = xstrdup(str_trim(line + klen + 1));
+		snprintf(str, (size_t)num, "%.*s=\x01\n", (int)klen, line);
+		free(line);
+		return str;
 	}
 	snprintf(str, (size_t)num, "%s\n", line);
 	free(line);
@@ -2813,10 +2904,8 @@ snmp_check(struct loader *ld)
 
 	if (!snmp_profile_known(ld, dp))
 		lerr(ld, FILE_CONF, ld->single_keys[SECT_DEFAULTS][dpk],
-		    "unknown snmp_profile '%s' in [defaults] (use auto, "
-		    "generic, unifi, mikrotik, aruba or an [snmp-profile] "
-		    "name)",
-		    dp);
+		    "unknown snmp_profile '%s' in [defaults] (use %s)", dp,
+		    SNMP_PROFILE_CHOICES);
 	for (size_t i = 0; i < ld->ndevs; i++) {
 		const struct ldev *ldv = &ld->devs[i];
 		const struct config_device *d = &ldv->d;
@@ -2824,10 +2913,8 @@ snmp_check(struct loader *ld)
 
 		if (ldv->set[pk] && !snmp_profile_known(ld, d->snmp_profile))
 			lerr(ld, ldv->file, ldv->lines[pk],
-			    "unknown snmp_profile '%s' %s (use auto, generic, "
-			    "unifi, mikrotik, aruba or an [snmp-profile] "
-			    "name)",
-			    d->snmp_profile, ctx);
+			    "unknown snmp_profile '%s' %s (use %s)",
+			    d->snmp_profile, ctx, SNMP_PROFILE_CHOICES);
 		if (!probes_snmp(d->probes)) {
 			free(ctx);
 			continue;
@@ -3196,6 +3283,8 @@ config_load_mode(const char *path, bool paths_only, char *err, size_t errlen)
 	ld.len = len;
 	ld.sect = SECT_NONE;
 	rc = ini_parse_stream(conf_reader, &ld, conf_handler, &ld);
+	free(ld.big); /* kept aside for a key that was then refused */
+	ld.big = NULL;
 	section_end(&ld);
 	/* The reader rejects what inih would; this is the safety net. */
 	if (rc > 0 && !lerr_any(&ld))

@@ -118,16 +118,22 @@ static const oid sd_enterprises[] = {1, 3, 6, 1, 4, 1};
  */
 struct snmp_profile {
 	const char *name;
+	bool walks; /* walks the IF-MIB and HOST-RESOURCES tables */
 	unsigned long enterprise; /* for auto; 0 none */
 	const char *clients_oid;  /* NULL: no client count */
 	const char *clients_label;
 };
 
 static const struct snmp_profile sd_builtin[] = {
-    {"generic", 0, NULL, NULL},
-    {"unifi", 41112, "1.3.6.1.4.1.41112.1.6.1.2.1.8", "UniFi VAP"},
-    {"mikrotik", 14988, "1.3.6.1.4.1.14988.1.1.1.3.1.6", "MikroTik AP"},
-    {"aruba", 14823, "1.3.6.1.4.1.14823.2.3.3.1.2.2.1.21", "Aruba radio"},
+    {"generic", true, 0, NULL, NULL},
+    /*
+     * The system group and custom OIDs only: one GET a poll, for a device
+     * whose tables are not wanted (a UPS, a printer, a weak AP's CPU).
+     */
+    {"system", false, 0, NULL, NULL},
+    {"unifi", true, 41112, "1.3.6.1.4.1.41112.1.6.1.2.1.8", "UniFi VAP"},
+    {"mikrotik", true, 14988, "1.3.6.1.4.1.14988.1.1.1.3.1.6", "MikroTik AP"},
+    {"aruba", true, 14823, "1.3.6.1.4.1.14823.2.3.3.1.2.2.1.21", "Aruba radio"},
 };
 #define SD_NBUILTIN (sizeof sd_builtin / sizeof sd_builtin[0])
 
@@ -405,6 +411,8 @@ snmp_plan_build(const struct snmp_profile *p, const struct config_device *dev,
 	}
 	if (b == NULL)
 		return; /* bootstrap: the system group tells which profile */
+	if (!b->walks)
+		return;
 	for (size_t i = 0; i < SD_NCOLUMNS; i++)
 		sd_plan_add(
 		    plan->columns, &plan->ncolumns, cmax, sd_columns[i].oid);

@@ -12,7 +12,7 @@
 struct config;
 struct config_device;
 
-/* built in (generic, unifi, mikrotik, aruba) or [snmp-profile] */
+/* built in (generic, system, unifi, mikrotik, aruba) or [snmp-profile] */
 struct snmp_profile;
 
 /* Profile named NAME ("generic", ..., or a [snmp-profile NAME]); NULL if none. */

@@ -365,26 +365,79 @@ test_cannot_open(void **state)
 	assert_string_equal(err, ".: cannot read: Is a directory");
 }
 
-/* inih reads 200 bytes with "\r\n\0": 197 fit, longer would be split. */
+/*
+ * Lines up to 4096 bytes, and values longer than inih's 200-byte buffer
+ * (kept aside by the reader); a value ending in a comma goes on over the
+ * indented lines after it, and line numbers stay physical.
+ */
 static void
 test_long_line(void **state)
 {
-	char text[512], err[256];
+	char text[9000], err[512], want[256];
 	struct config *cfg;
-	int n = snprintf(text, sizeof text, SITE "#%0196d\r\n", 0);
+	int n;
 
-	assert_int_equal(n, 28 + 197 + 2);
+	n = snprintf(text, sizeof text, SITE "#%04094d\r\n", 0);
+	assert_int_equal(n, 28 + 4095 + 2);
 	write_file("long.conf", text);
 	cfg = config_load("long.conf", err, sizeof err);
 	assert_non_null(cfg);
 	config_free(cfg);
-	snprintf(text, sizeof text, SITE "#%0197d\n[web]\nport = 0\n", 0);
+	snprintf(text, sizeof text, SITE "#%04096d\n[web]\nport = 0\n", 0);
 	write_file("long.conf", text);
 	assert_null(config_load("long.conf", err, sizeof err));
 	assert_string_equal(err,
-	    "long.conf:3: line is too long (198 bytes; at most 197)\n"
+	    "long.conf:3: line is too long (4097 bytes; at most 4096)\n"
 	    "long.conf:5: bad port '0' in [web]: expected a port number from 1 "
 	    "to 65535");
+
+	/* 40 domains on one line: far over inih's buffer. */
+	n = snprintf(text, sizeof text, SITE "[lan]\nblocklist_domains = ");
+	for (int i = 0; i < 40; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n,
+		    "%sblocked-%02d.example", i ? ", " : "", i);
+	snprintf(text + n, sizeof text - (size_t)n, "\n");
+	write_file("long.conf", text);
+	cfg = config_load("long.conf", err, sizeof err);
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->lan.nblocklist_domains, 40);
+	assert_string_equal(
+	    cfg->lan.blocklist_domains[39], "blocked-39.example");
+	config_free(cfg);
+
+	/* Continued over indented lines, with a comment in between. */
+	write_file("long.conf", SITE "[lan]\n"
+				     "blocklist_domains = a.example,\n"
+				     "    b.example, ; the second\n"
+				     "\tc.example\n"
+				     "scan_ports = 5\n"
+				     "[web]\nport = 0\n");
+	cfg = config_load("long.conf", err, sizeof err);
+	assert_null(cfg);
+	snprintf(want, sizeof want,
+	    "long.conf:9: bad port '0' in [web]: expected a port number from 1 "
+	    "to 65535");
+	assert_string_equal(err, want);
+	write_file("long.conf", SITE "[lan]\n"
+				     "blocklist_domains = a.example,\n"
+				     "    b.example, ; the second\n"
+				     "\tc.example\n"
+				     "scan_ports = 5\n");
+	cfg = config_load("long.conf", err, sizeof err);
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->lan.nblocklist_domains, 3);
+	assert_string_equal(cfg->lan.blocklist_domains[2], "c.example");
+	assert_int_equal(cfg->lan.scan_ports, 5);
+	config_free(cfg);
+
+	/* A bad item on a continuation line is blamed on the entry's line. */
+	write_file("long.conf", SITE "[lan]\n"
+				     "blocklist_ips = 192.0.2.1,\n"
+				     "    not-an-ip\n");
+	assert_null(config_load("long.conf", err, sizeof err));
+	assert_non_null(strstr(err, "long.conf:4: bad blocklist_ips"));
 }
 
 /* Binary junk and runaway files are refused, not half read. */

@@ -195,7 +195,7 @@ static const struct bad_case bad_cases[] = {
 	"12345678"},
     {"unknown profile", SITE DEV("sw-1") "snmp_profile = cisco\n",
 	"t.conf:10: unknown snmp_profile 'cisco' in [device sw-1] (use auto, "
-	"generic, unifi, mikrotik, aruba or an [snmp-profile] name)",
+	"generic, system, unifi, mikrotik, aruba or an [snmp-profile] name)",
 	NULL},
     {"bad oids", SITE DEV("sw-1") "snmp_oids = temp:1.3.6.x:gauge\n",
 	"t.conf:10: bad snmp_oids 'temp:1.3.6.x:gauge' in [device sw-1]: "
@@ -213,7 +213,7 @@ static const struct bad_case bad_cases[] = {
 	"t.conf:7: [snmp-profile unifi]: 'unifi' is a built-in name", NULL},
     {"profile bad extends", SITE "[snmp-profile x]\nextends = cisco\n",
 	"t.conf:8: bad extends 'cisco' in [snmp-profile x]: expected one of "
-	"generic, unifi, mikrotik, aruba",
+	"generic, system, unifi, mikrotik, aruba",
 	NULL},
     {"profile bad match", SITE "[snmp-profile x]\nmatch = enterprises\n",
 	"t.conf:8: bad match 'enterprises' in [snmp-profile x]", NULL},

@@ -336,6 +336,12 @@ test_plan(void **state)
 	assert_int_equal(plan.nscalars, 7);
 	assert_true(plan_has(
 	    plan.scalars, plan.nscalars, "1.3.6.1.4.1.2021.13.16.2.1.3.1"));
+	/* system: the system group and the customs in one GET, no walks. */
+	snmp_plan_build(snmp_profile_find(&cfg, "system"), &dev, &plan);
+	assert_int_equal(plan.ncolumns, 0);
+	assert_int_equal(plan.nscalars, 6);
+	assert_true(
+	    plan_has(plan.scalars, plan.nscalars, "1.3.6.1.4.1.9999.2.0"));
 	snmp_plan_build(snmp_profile_find(&cfg, "aruba"), NULL, &plan);
 	assert_true(plan_has(
 	    plan.columns, plan.ncolumns, "1.3.6.1.4.1.14823.2.3.3.1.2.2.1.21"));
