@@ -27,34 +27,15 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.dirname(HERE)
+import _benchlib as benchlib
+
 GOAL_RATIO = 0.5
 NETNS = "xanet-bench-icmp"
 
 
-def build_dir(xanetd):
-    if xanetd:
-        d = os.path.dirname(os.path.abspath(xanetd))
-        if os.path.exists(os.path.join(d, "Makefile")):
-            return d
-    return os.environ.get("XANET_BENCH_BUILD", "/tmp/xanet-bench-build")
-
-
 def build_sweep(bdir):
-    os.makedirs(bdir, exist_ok=True)
-    mk = os.path.join(bdir, "Makefile")
-    if not os.path.exists(mk):
-        print("icmp: configuring a plain build in %s" % bdir, flush=True)
-        subprocess.run([os.path.join(SRC, "configure"), "-q"], cwd=bdir,
-                       check=True)
-    with open(mk) as f:
-        if "-fsanitize" in f.read():
-            sys.exit("icmp: %s is a sanitized build; it would measure ASan "
-                     "(use --build DIR with a plain configure)" % bdir)
-    subprocess.run(["make", "-s", "-j%d" % (os.cpu_count() or 2),
-                    "bench/icmp_sweep"], cwd=bdir, check=True)
-    return os.path.join(bdir, "bench", "icmp_sweep")
+    return benchlib.build(bdir, ["bench/icmp_sweep"], "icmp",
+                          hint=" (use --build DIR with a plain configure)")[0]
 
 
 def need_fping():
@@ -155,7 +136,7 @@ def main():
 
     need_fping()
     sweep = os.path.abspath(args.sweep) if args.sweep else \
-        build_sweep(args.build or build_dir(args.xanetd))
+        build_sweep(args.build or benchlib.build_dir(args.xanetd))
     tmp = tempfile.mkdtemp(prefix="xanet-bench-icmp-")
     listfile = os.path.join(tmp, "targets")
     subprocess.run([sweep, "-n", str(args.targets), "-l", listfile],

@@ -25,37 +25,17 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.dirname(HERE)
+import _benchlib as benchlib
+
 GOAL_PPS = 1.5e6
 GOAL_RATIO = 0.6
 GOAL_RSS_KB = 16 * 1024
 
 
-def build_dir(xanetd):
-    if xanetd:
-        d = os.path.dirname(os.path.abspath(xanetd))
-        if os.path.exists(os.path.join(d, "Makefile")):
-            return d
-    return os.environ.get("XANET_BENCH_BUILD", "/tmp/xanet-bench-build")
-
-
 def build(bdir):
-    os.makedirs(bdir, exist_ok=True)
-    mk = os.path.join(bdir, "Makefile")
-    if not os.path.exists(mk):
-        print("lan: configuring a plain build in %s" % bdir, flush=True)
-        subprocess.run([os.path.join(SRC, "configure"), "-q"], cwd=bdir,
-                       check=True)
-    with open(mk) as f:
-        if "-fsanitize" in f.read():
-            sys.exit("lan: %s is a sanitized build; it would measure ASan"
-                     % bdir)
-    subprocess.run(["make", "-s", "-j%d" % (os.cpu_count() or 2),
-                    "bench/lan_gen", "bench/lan_bare", "bench/lan_run"],
-                   cwd=bdir, check=True)
-    return {n: os.path.join(bdir, "bench", n)
-            for n in ("lan_gen", "lan_bare", "lan_run")}
+    names = ("lan_gen", "lan_bare", "lan_run")
+    paths = benchlib.build(bdir, ["bench/" + n for n in names], "lan")
+    return dict(zip(names, paths))
 
 
 def capture(progs, d, packets, hosts):
@@ -100,7 +80,7 @@ def main():
     ap.add_argument("--cpu", type=int, default=(os.cpu_count() or 1) - 1)
     args = ap.parse_args()
 
-    progs = build(build_dir(args.xanetd))
+    progs = build(benchlib.build_dir(args.xanetd))
     f = capture(progs, args.dir, args.packets, args.hosts)
     size = os.path.getsize(f)
     print("lan: %s, %d frames, %d hosts, %.0f MB" % (

@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 
+import _benchlib as benchlib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
@@ -43,40 +45,12 @@ OIDS = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.3.0",
         "1.3.6.1.2.1.1.4.0", "1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.1.6.0",
         "1.3.6.1.2.1.1.8.0", "1.3.6.1.2.1.2.1.0", "1.3.6.1.2.1.11.1.0",
         "1.3.6.1.2.1.11.2.0"]
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def build_dir(xanetd):
-    if xanetd:
-        d = os.path.dirname(os.path.abspath(xanetd))
-        if os.path.exists(os.path.join(d, "Makefile")):
-            return d
-    return os.environ.get("XANET_BENCH_BUILD", "/tmp/xanet-bench-build")
 
 
 def build_ceiling(bdir):
-    mk = os.path.join(bdir, "Makefile")
-    if not os.path.exists(mk):
-        os.makedirs(bdir, exist_ok=True)
-        subprocess.run([os.path.join(SRC, "configure"), "-q"], cwd=bdir,
-                       check=True)
-    subprocess.run(["make", "-s", "bench/snmp_ceiling"], cwd=bdir,
-                   check=True)
-    return os.path.join(bdir, "bench", "snmp_ceiling")
-
-
-def cpu_of(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+    # As before: no sanitizer check (the ceiling is bare net-snmp), no -j.
+    return benchlib.build(bdir, ["bench/snmp_ceiling"], "snmp", plain=False,
+                          jobs=False)[0]
 
 
 def served(agents):
@@ -85,7 +59,7 @@ def served(agents):
 
 
 def snmpd_cpu(agents):
-    return sum(cpu_of(a.proc.pid) for a in agents)
+    return sum(benchlib.cpu_seconds(a.proc.pid) for a in agents)
 
 
 def row(name, wall, cpu, vbs, dcpu, ncpu):
@@ -168,14 +142,14 @@ def run_xanetd(xanetd, agents, rounds, home, interval=10):
                 break
             time.sleep(1)
         time.sleep(interval / 2)
-        c0, s0, d0 = cpu_of(d.pid), served(agents), snmpd_cpu(agents)
+        c0, s0, d0 = benchlib.cpu_seconds(d.pid), served(agents), snmpd_cpu(agents)
         w0 = time.monotonic()
         ms0 = int(time.time() * 1000)
         time.sleep(rounds * interval)
         wall = time.monotonic() - w0
-        c1, s1, d1 = cpu_of(d.pid), served(agents), snmpd_cpu(agents)
+        c1, s1, d1 = benchlib.cpu_seconds(d.pid), served(agents), snmpd_cpu(agents)
         ms1 = int(time.time() * 1000)
-        rss = rss_kb(d.pid)
+        rss = benchlib.rss_kb(d.pid)
         rows = d.query("SELECT count(*) AS n, sum(ok) AS ok FROM sample "
                        "WHERE kind = 'snmp' AND ts_ms BETWEEN ? AND ?",
                        (ms0, ms1))[0]
@@ -198,7 +172,7 @@ def main():
         sys.exit("snmp: needs snmpd and snmp (apt-get install snmpd snmp)")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    bdir = build_dir(args.xanetd)
+    bdir = benchlib.build_dir(args.xanetd)
     ceiling = build_ceiling(bdir)
     xanetd = args.xanetd or os.path.join(bdir, "xanetd")
     home = tempfile.mkdtemp(prefix="xbench-snmp-")

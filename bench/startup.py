@@ -15,7 +15,6 @@ import codecs
 import csv
 import io
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -26,21 +25,13 @@ import sys
 import tempfile
 import time
 
+import _benchlib as benchlib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(HERE)
 GOAL_READY_MS = 200.0
 GOAL_RSS_KB = 8 * 1024
 PEER_SQL = "PRAGMA journal_mode=WAL; PRAGMA quick_check;"
-
-
-def ensure_user():
-    if os.geteuid() != 0:
-        return
-    try:
-        pwd.getpwnam("xanet")
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
-                        "/usr/sbin/nologin", "xanet"], check=True)
 
 
 def point_at(text, key, value):
@@ -195,7 +186,7 @@ def main():
     if shutil.which("sqlite3") is None:
         sys.exit("startup: the peer needs the sqlite3 CLI (apt-get install "
                  "sqlite3)")
-    ensure_user()
+    benchlib.ensure_user()
     s = Setup()
     try:
         res = {"x_fresh": [], "x_exist": [], "p_fresh": [], "p_exist": []}

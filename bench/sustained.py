@@ -12,7 +12,6 @@ period and does nothing else - no database, no state machine.
 """
 import argparse
 import os
-import pwd
 import shutil
 import signal
 import socket
@@ -22,11 +21,12 @@ import tempfile
 import time
 import json
 
+import _benchlib as benchlib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(HERE)
 GOAL_CPU_PCT = 5.0
 GOAL_RSS_MB = 32.0
-CLK = os.sysconf("SC_CLK_TCK")
 
 
 def targets(n):
@@ -39,36 +39,12 @@ def targets(n):
     return out
 
 
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK
-
-
-def rss_mb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return 0.0
-
-
 def measure(pid, warmup, duration):
     time.sleep(warmup)
-    c0, t0 = cpu_seconds(pid), time.monotonic()
+    c0, t0 = benchlib.cpu_seconds(pid), time.monotonic()
     time.sleep(duration)
-    c1, t1 = cpu_seconds(pid), time.monotonic()
-    return 100.0 * (c1 - c0) / (t1 - t0), rss_mb(pid)
-
-
-def ensure_user():
-    if os.geteuid() == 0:
-        try:
-            pwd.getpwnam("xanet")
-        except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home",
-                            "--shell", "/usr/sbin/nologin", "xanet"],
-                           check=True)
+    c1, t1 = benchlib.cpu_seconds(pid), time.monotonic()
+    return 100.0 * (c1 - c0) / (t1 - t0), benchlib.rss_kb(pid) / 1024.0
 
 
 def run_xanetd(xanetd, xanetctl, addrs, interval, warmup, duration):
@@ -132,7 +108,7 @@ def main():
     if shutil.which("fping") is None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "fping"],
                        check=True)
-    ensure_user()
+    benchlib.ensure_user()
     xanetctl = os.path.join(os.path.dirname(args.xanetd), "xanetctl")
     addrs = targets(args.targets)
     warmup = 2 * args.interval

@@ -5,6 +5,7 @@
 
 #include "cli/table.h"
 #include "cli/xanetctl.h"
+#include "common/addr.h"
 #include "common/util.h"
 #include "common/xtime.h"
 #include "store/host.h"
@@ -218,7 +219,7 @@ hosts_decide(struct ctl *ctl, int argc, char **argv)
 		fputs(HOSTS_USAGE, stderr);
 		return CTL_USAGE;
 	}
-	if (host_mac_parse(mac_in, mac) == -1) {
+	if (addr_mac_norm(mac_in, mac) == -1) {
 		fprintf(stderr,
 		    "xanetctl: bad MAC address '%s': expected "
 		    "aa:bb:cc:dd:ee:ff\n",

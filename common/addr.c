@@ -1,5 +1,6 @@
-/* addr.c - what kind of address a config value is: IPv4, IPv6 or host name. */
+/* addr.c - what kind of address a config value is: IPv4, IPv6 or host name; MAC addresses in their one written form. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <string.h>
@@ -105,4 +106,24 @@ addr_kind_name(int kind)
 	default:
 		return "invalid address";
 	}
+}
+
+int
+addr_mac_norm(const char *mac, char out[18])
+{
+	if (mac == NULL || strlen(mac) != 17)
+		return -1;
+	for (size_t i = 0; i < 17; i++) {
+		char c = (char)tolower((unsigned char)mac[i]);
+
+		if (i % 3 == 2) {
+			if (c != ':' && c != '-')
+				return -1;
+			c = ':';
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		out[i] = c;
+	}
+	out[17] = '\0';
+	return 0;
 }

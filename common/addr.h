@@ -1,4 +1,4 @@
-/* addr.h - what kind of address a config value is: IPv4, IPv6 or host name. */
+/* addr.h - what kind of address a config value is: IPv4, IPv6 or host name; MAC addresses in their one written form. */
 #ifndef XANET_ADDR_H
 #define XANET_ADDR_H
 
@@ -16,5 +16,10 @@ enum addr_kind {
 int addr_classify(const char *s);
 /* "IPv4 address", "IPv6 address", "host name". */
 const char *addr_kind_name(int kind);
+/*
+ * Normalise MAC ("AA-BB-...", "aa:bb:...") into OUT (18 bytes) as
+ * lowercase with ':', the form the store and the config keep; 0 or -1.
+ */
+int addr_mac_norm(const char *mac, char out[18]);
 
 #endif

@@ -162,6 +162,7 @@ struct key_def {
 	bool required;
 	size_t max; /* text keys: longest value in bytes */
 	enum field_type type;
+	int64_t lo, hi; /* parse_int, parse_duration: the range allowed */
 };
 
 struct section_def {
@@ -478,6 +479,16 @@ set_str(char **field, const char *value)
 	*field = value != NULL ? xstrdup(value) : NULL;
 }
 
+/* An empty value means "none", as an empty CSV cell does: clear FIELD. */
+static bool
+set_none(void *field, const char *value)
+{
+	if (value[0] != '\0')
+		return false;
+	set_str(FIELD(char *, field), NULL);
+	return true;
+}
+
 static int
 parse_text(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
@@ -493,10 +504,8 @@ static int
 parse_opt_text(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (value[0] == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	return parse_text(ld, k, field, value);
 }
 
@@ -632,30 +641,17 @@ int_parse(const char *value, long min, long max, long *out)
 	return 0;
 }
 
-/* An int key within [MIN, MAX] into FIELD. */
+/* A whole-number key within the key's [lo, hi]. */
 static int
-int_field(const char *value, long min, long max, void *field)
+parse_int(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
 	long n;
 
-	if (int_parse(value, min, max, &n) == -1)
+	if (int_parse(value, (long)k->lo, (long)k->hi, &n) == -1)
 		return -1;
 	*FIELD(int, field) = (int)n;
 	return 0;
-}
-
-static int
-parse_port(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return int_field(value, 1, 65535, field);
-}
-
-static int
-parse_threshold(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return int_field(value, 1, 100, field);
 }
 
 static int
@@ -674,10 +670,8 @@ static int
 parse_address(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (value[0] == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	if (addr_classify(value) < 0)
 		return -1;
 	set_str(FIELD(char *, field), value);
@@ -730,30 +724,6 @@ parse_interfaces(
 }
 
 static int
-parse_interval(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	int64_t ms;
-
-	if (duration_parse(value, &ms) == -1 || ms < 1000 || ms > 86400000)
-		return -1;
-	*FIELD(int64_t, field) = ms;
-	return 0;
-}
-
-static int
-parse_timeout(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	int64_t ms;
-
-	if (duration_parse(value, &ms) == -1 || ms < 10 || ms > 3600000)
-		return -1;
-	*FIELD(int64_t, field) = ms;
-	return 0;
-}
-
-static int
 parse_kind(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
@@ -764,10 +734,8 @@ static int
 parse_parent(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (value[0] == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	if (!key_valid(value))
 		return -1;
 	set_str(FIELD(char *, field), value);
@@ -819,36 +787,17 @@ parse_rule(
 	return 0;
 }
 
+/* A duration key, in ms, within the key's [lo, hi]. */
 static int
-parse_flap_count(
+parse_duration(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return int_field(value, 2, 100, field);
-}
-
-static int
-parse_retention(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return int_field(value, 1, 3650, field);
-}
-
-static int
-duration_in(const char *value, int64_t min, int64_t max, void *field)
 {
 	int64_t ms;
 
-	if (duration_parse(value, &ms) == -1 || ms < min || ms > max)
+	if (duration_parse(value, &ms) == -1 || ms < k->lo || ms > k->hi)
 		return -1;
 	*FIELD(int64_t, field) = ms;
 	return 0;
-}
-
-static int
-parse_spacing(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return duration_in(value, 10, 10000, field);
 }
 
 static int
@@ -859,15 +808,7 @@ parse_rtt_warn(
 		*FIELD(int64_t, field) = 0;
 		return 0;
 	}
-	return duration_in(value, 1, 60000, field);
-}
-
-/* Down to 1s, so that a test can watch a window fill in seconds. */
-static int
-parse_window(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return duration_in(value, 1000, 86400000, field);
+	return parse_duration(ld, k, field, value);
 }
 
 /* "20", "20%" or "12.5": a share of ICMP echoes lost. */
@@ -915,10 +856,8 @@ parse_http_status(
 	size_t n = 0, off = 0;
 	int rc = 0;
 
-	if (value[0] == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	copy = rest = xstrdup(value);
 	out = xcalloc(strlen(value) + 1, 1);
 	while (rc == 0 && (item = strsep(&rest, ",")) != NULL) {
@@ -1058,84 +997,14 @@ parse_maintenance(
 	return 0;
 }
 
-/* [lan]: thresholds, and lists kept one item per entry for the sampler. */
-
-static int
-parse_lan_int(const char *value, long min, long max, void *field)
-{
-	return int_field(value, min, max, field);
-}
-
-static int
-parse_sample_rate(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return parse_lan_int(value, 1, 10000, field);
-}
-
-/* Enough for DHCP (a full 576-byte packet fits in 600) and DNS. */
-static int
-parse_snaplen(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return parse_lan_int(value, 256, 65535, field);
-}
-
-/* At least 8 MB: a burst at line rate must not overflow the ring. */
-static int
-parse_buffer_mb(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return parse_lan_int(value, 8, 1024, field);
-}
-
-static int
-parse_max_hosts(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return parse_lan_int(value, 16, 1000000, field);
-}
-
-static int
-parse_lan_count(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return parse_lan_int(value, 2, 65535, field);
-}
-
-/* 0 turns learning off: every new host is reported at once. */
-static int
-parse_learning(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	int64_t ms;
-
-	if (duration_parse(value, &ms) == -1 || ms > 366LL * 86400000)
-		return -1;
-	*FIELD(int64_t, field) = ms;
-	return 0;
-}
-
-static int
-parse_scan_window(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	int64_t ms;
-
-	if (duration_parse(value, &ms) == -1 || ms < 1000 || ms > 3600000)
-		return -1;
-	*FIELD(int64_t, field) = ms;
-	return 0;
-}
+/* [lan]: lists kept one item per entry for the sampler. */
 
 static int
 parse_ipv4_opt(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (value[0] == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	if (addr_classify(value) != ADDR_IPV4)
 		return -1;
 	set_str(FIELD(char *, field), value);
@@ -1149,24 +1018,10 @@ parse_mac_opt(
 {
 	char mac[18];
 
-	if (value[0] == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
-	if (strlen(value) != 17)
+	if (addr_mac_norm(value, mac) == -1)
 		return -1;
-	for (size_t i = 0; i < 17; i++) {
-		char c = (char)tolower((unsigned char)value[i]);
-
-		if (i % 3 == 2) {
-			if (c != ':' && c != '-')
-				return -1;
-			c = ':';
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return -1;
-		mac[i] = c;
-	}
-	mac[17] = '\0';
 	set_str(FIELD(char *, field), mac);
 	return 0;
 }
@@ -1430,10 +1285,8 @@ static int
 parse_secret(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (value[0] == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	if (strlen(value) > k->max)
 		return secret_bad(ld, k, "longer than 120 bytes");
 	if (has_control(value))
@@ -1456,10 +1309,8 @@ static int
 parse_snmp_profile(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (value[0] == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	if (!key_valid(value))
 		return -1;
 	set_str(FIELD(char *, field), value);
@@ -1507,10 +1358,8 @@ parse_snmp_important(
 {
 	char *out;
 
-	if (*value == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	if (strlen(value) > k->max ||
 	    list_each(value, SNMP_IMPORTANT_MAX, important_check, &out) == -1)
 		return -1;
@@ -1577,10 +1426,8 @@ parse_snmp_oids(
 {
 	char *out, *src, *dst;
 
-	if (*value == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	if (strlen(value) > k->max)
 		return -1;
 	/* "temp : .1.3.6 : gauge" reads as meant: spaces around ':' go. */
@@ -1605,34 +1452,6 @@ parse_snmp_oids(
 }
 
 static int
-parse_trap_port(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return int_field(value, 0, 65535, field);
-}
-
-static int
-parse_trap_rate(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return int_field(value, 1, 100000, field);
-}
-
-static int
-parse_max_repetitions(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return int_field(value, 1, 200, field);
-}
-
-static int
-parse_snmp_retries(
-    struct loader *ld, const struct key_def *k, void *field, const char *value)
-{
-	return int_field(value, 0, 10, field);
-}
-
-static int
 community_check(const char *item)
 {
 	if (item[0] == '\0' || strlen(item) > 120 || has_control(item))
@@ -1646,10 +1465,8 @@ parse_trap_communities(
 {
 	char *out;
 
-	if (*value == '\0') {
-		set_str(FIELD(char *, field), NULL);
+	if (set_none(field, value))
 		return 0;
-	}
 	if (list_each(value, 64, community_check, &out) == -1)
 		return secret_bad(ld, k,
 		    "expected communities separated by commas, at most 64, "
@@ -1710,90 +1527,98 @@ parse_profile_match(
 
 static const struct key_def site_keys[] = {
     {"name", parse_text, CFG(site.name), TEXT_EXPECTED, true, TEXT_MAX_BYTES,
-	FT_NONE},
+	FT_NONE, 0, 0},
     {"province", parse_opt_text, CFG(site.province), TEXT_EXPECTED, false,
-	TEXT_MAX_BYTES, FT_NONE},
+	TEXT_MAX_BYTES, FT_NONE, 0, 0},
     {"timezone", parse_zone, CFG(site.timezone),
 	"a time zone from " ZONEINFO_DIR ", such as Asia/Ho_Chi_Minh", false, 0,
-	FT_NONE},
-    {"lang", parse_lang, CFG(site.lang), "vi or en", false, 0, FT_NONE},
+	FT_NONE, 0, 0},
+    {"lang", parse_lang, CFG(site.lang), "vi or en", false, 0, FT_NONE, 0, 0},
 };
 
 static const struct key_def daemon_keys[] = {
     {"state_dir", parse_path, CFG(daemon.state_dir), PATH_EXPECTED, false, 0,
-	FT_NONE},
+	FT_NONE, 0, 0},
     {"database", parse_path, CFG(daemon.database), PATH_EXPECTED, false, 0,
-	FT_NONE},
+	FT_NONE, 0, 0},
     {"control_socket", parse_path, CFG(daemon.control_socket), PATH_EXPECTED,
-	false, 0, FT_NONE},
+	false, 0, FT_NONE, 0, 0},
     {"alert_log", parse_path, CFG(daemon.alert_log), PATH_EXPECTED, false, 0,
-	FT_NONE},
+	FT_NONE, 0, 0},
     {"user", parse_user, CFG(daemon.user),
 	"a user name such as xanet (letters, digits, '_', '-', '.')", false, 0,
-	FT_NONE},
+	FT_NONE, 0, 0},
     {"inventory", parse_path, CFG(daemon.inventory),
-	"the path of a CSV file such as devices.csv", false, 0, FT_NONE},
+	"the path of a CSV file such as devices.csv", false, 0, FT_NONE, 0, 0},
     {"log_level", parse_log_level, CFG(daemon.log_level),
-	"one of debug, info, notice, warning, err", false, 0, FT_NONE},
+	"one of debug, info, notice, warning, err", false, 0, FT_NONE, 0, 0},
     {"db_sync", parse_db_sync, CFG(daemon.db_sync_full), "normal or full",
-	false, 0, FT_NONE},
-    {"retention_days", parse_retention, CFG(daemon.retention_days),
-	"a whole number of days from 1 to 3650", false, 0, FT_NONE},
+	false, 0, FT_NONE, 0, 0},
+    {"retention_days", parse_int, CFG(daemon.retention_days),
+	"a whole number of days from 1 to 3650", false, 0, FT_NONE, 1, 3650},
     {"dns_servers", parse_dns_servers, CFG(daemon.dns_servers), DNS_EXPECTED,
-	false, 0, FT_NONE},
+	false, 0, FT_NONE, 0, 0},
 };
 
 static const struct key_def web_keys[] = {
-    {"enabled", parse_bool, CFG(web.enabled), BOOL_EXPECTED, false, 0, FT_NONE},
+    {"enabled", parse_bool, CFG(web.enabled), BOOL_EXPECTED, false, 0, FT_NONE,
+	0, 0},
     {"listen", parse_ip, CFG(web.listen),
 	"an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0", false, 0,
-	FT_NONE},
-    {"port", parse_port, CFG(web.port), "a port number from 1 to 65535", false,
-	0, FT_NONE},
+	FT_NONE, 0, 0},
+    {"port", parse_int, CFG(web.port), "a port number from 1 to 65535", false,
+	0, FT_NONE, 1, 65535},
 };
 
 static const struct key_def lan_keys[] = {
-    {"enabled", parse_bool, CFG(lan.enabled), BOOL_EXPECTED, false, 0, FT_NONE},
+    {"enabled", parse_bool, CFG(lan.enabled), BOOL_EXPECTED, false, 0, FT_NONE,
+	0, 0},
     {"interfaces", parse_interfaces, CFG(lan.interfaces),
 	"interface names separated by commas, such as eth0, enp2s0", false, 0,
-	FT_NONE},
-    {"sample_rate", parse_sample_rate, CFG(lan.sample_rate),
-	"a whole number N from 1 to 10000 (1 in N packets)", false, 0, FT_NONE},
-    {"snaplen", parse_snaplen, CFG(lan.snaplen),
-	"a number of bytes from 256 to 65535", false, 0, FT_NONE},
-    {"buffer_mb", parse_buffer_mb, CFG(lan.buffer_mb),
-	"a number of megabytes from 8 to 1024", false, 0, FT_NONE},
-    {"max_hosts", parse_max_hosts, CFG(lan.max_hosts),
-	"a whole number from 16 to 1000000", false, 0, FT_NONE},
-    {"learning_period", parse_learning, CFG(lan.learning_ms),
-	"a duration from 0 to 366d, such as 7d or 0", false, 0, FT_NONE},
+	FT_NONE, 0, 0},
+    {"sample_rate", parse_int, CFG(lan.sample_rate),
+	"a whole number N from 1 to 10000 (1 in N packets)", false, 0, FT_NONE,
+	1, 10000},
+    /* Enough for DHCP (a full 576-byte packet fits in 600) and DNS. */
+    {"snaplen", parse_int, CFG(lan.snaplen),
+	"a number of bytes from 256 to 65535", false, 0, FT_NONE, 256, 65535},
+    /* At least 8 MB: a burst at line rate must not overflow the ring. */
+    {"buffer_mb", parse_int, CFG(lan.buffer_mb),
+	"a number of megabytes from 8 to 1024", false, 0, FT_NONE, 8, 1024},
+    {"max_hosts", parse_int, CFG(lan.max_hosts),
+	"a whole number from 16 to 1000000", false, 0, FT_NONE, 16, 1000000},
+    /* 0 turns learning off: every new host is reported at once. */
+    {"learning_period", parse_duration, CFG(lan.learning_ms),
+	"a duration from 0 to 366d, such as 7d or 0", false, 0, FT_NONE, 0,
+	366LL * 86400000},
     {"gateway_ip", parse_ipv4_opt, CFG(lan.gateway_ip),
-	"an IPv4 address such as 192.168.1.1", false, 0, FT_NONE},
+	"an IPv4 address such as 192.168.1.1", false, 0, FT_NONE, 0, 0},
     {"dhcp_servers", parse_dhcp_servers, CFG(lan.dhcp_servers),
-	"IPv4 addresses separated by commas", false, 0, FT_NONE},
-    {"scan_ports", parse_lan_count, CFG(lan.scan_ports),
-	"a whole number from 2 to 65535", false, 0, FT_NONE},
-    {"scan_hosts", parse_lan_count, CFG(lan.scan_hosts),
-	"a whole number from 2 to 65535", false, 0, FT_NONE},
-    {"scan_window", parse_scan_window, CFG(lan.scan_window_ms),
-	"a duration from 1s to 1h, such as 60s", false, 0, FT_NONE},
-    {"ips_per_mac", parse_lan_count, CFG(lan.ips_per_mac),
-	"a whole number from 2 to 65535", false, 0, FT_NONE},
-    {"garp_storm", parse_lan_count, CFG(lan.garp_storm),
-	"a whole number from 2 to 65535", false, 0, FT_NONE},
+	"IPv4 addresses separated by commas", false, 0, FT_NONE, 0, 0},
+    {"scan_ports", parse_int, CFG(lan.scan_ports),
+	"a whole number from 2 to 65535", false, 0, FT_NONE, 2, 65535},
+    {"scan_hosts", parse_int, CFG(lan.scan_hosts),
+	"a whole number from 2 to 65535", false, 0, FT_NONE, 2, 65535},
+    {"scan_window", parse_duration, CFG(lan.scan_window_ms),
+	"a duration from 1s to 1h, such as 60s", false, 0, FT_NONE, 1000,
+	3600000},
+    {"ips_per_mac", parse_int, CFG(lan.ips_per_mac),
+	"a whole number from 2 to 65535", false, 0, FT_NONE, 2, 65535},
+    {"garp_storm", parse_int, CFG(lan.garp_storm),
+	"a whole number from 2 to 65535", false, 0, FT_NONE, 2, 65535},
     {"blocklist_domains", parse_blocklist_domains, CFG(lan.blocklist_domains),
 	"domains separated by commas, such as bad.example, *.bad.example",
-	false, 0, FT_NONE},
+	false, 0, FT_NONE, 0, 0},
     {"blocklist_ips", parse_blocklist_ips, CFG(lan.blocklist_ips),
 	"IPv4 or IPv6 addresses or IPv4 networks (a.b.c.d/N) separated by "
 	"commas",
-	false, 0, FT_NONE},
+	false, 0, FT_NONE, 0, 0},
     {"av_domains", parse_av_domains, CFG(lan.av_domains),
 	"domains, each with an optional product, separated by commas, such "
 	"as Kaspersky:*.kaspersky.com, ESET:*.eset.com",
-	false, 0, FT_NONE},
+	false, 0, FT_NONE, 0, 0},
     {"uplink_mac", parse_mac_opt, CFG(lan.uplink_mac),
-	"a MAC address such as 00:11:22:33:44:55", false, 0, FT_NONE},
+	"a MAC address such as 00:11:22:33:44:55", false, 0, FT_NONE, 0, 0},
 };
 
 /*
@@ -1805,94 +1630,99 @@ static const struct key_def lan_keys[] = {
  */
 static const struct key_def device_keys[] = {
     {"name", parse_text, DEV(name), NAME_EXPECTED, true, NAME_MAX_BYTES,
-	FT_NONE},
-    {"kind", parse_kind, DEV(kind), KIND_EXPECTED, true, 0, FT_NONE},
+	FT_NONE, 0, 0},
+    {"kind", parse_kind, DEV(kind), KIND_EXPECTED, true, 0, FT_NONE, 0, 0},
     {"group", parse_opt_text, DEV(group), TEXT_EXPECTED, false, TEXT_MAX_BYTES,
-	FT_NONE},
+	FT_NONE, 0, 0},
     {"address", parse_address, DEV(address),
-	"an IPv4 address, IPv6 address or host name", false, 0, FT_NONE},
-    {"parent", parse_parent, DEV(parent), "a device key", false, 0, FT_NONE},
+	"an IPv4 address, IPv6 address or host name", false, 0, FT_NONE, 0, 0},
+    {"parent", parse_parent, DEV(parent), "a device key", false, 0, FT_NONE, 0,
+	0},
     {"isp", parse_opt_text, DEV(isp), TEXT_EXPECTED, false, TEXT_MAX_BYTES,
-	FT_NONE},
+	FT_NONE, 0, 0},
     /* SETTINGS_FIRST: each with a type, for inheriting and the summary. */
     {"probes", parse_opt_text, DEV(probes), PROBES_EXPECTED, false,
-	TEXT_MAX_BYTES, FT_STR},
-    {"interval", parse_interval, DEV(interval_ms), INTERVAL_EXPECTED, false, 0,
-	FT_MS},
-    {"timeout", parse_timeout, DEV(timeout_ms), TIMEOUT_EXPECTED, false, 0,
-	FT_MS},
-    {"fail_threshold", parse_threshold, DEV(fail_threshold), THRESHOLD_EXPECTED,
-	false, 0, FT_INT},
-    {"success_threshold", parse_threshold, DEV(success_threshold),
-	THRESHOLD_EXPECTED, false, 0, FT_INT},
-    {"probe_rule", parse_rule, DEV(probe_rule), "any or all", false, 0,
-	FT_RULE},
-    {"icmp_count", parse_threshold, DEV(icmp_count), THRESHOLD_EXPECTED, false,
-	0, FT_INT},
-    {"icmp_spacing", parse_spacing, DEV(icmp_spacing_ms), SPACING_EXPECTED,
-	false, 0, FT_MS},
+	TEXT_MAX_BYTES, FT_STR, 0, 0},
+    {"interval", parse_duration, DEV(interval_ms), INTERVAL_EXPECTED, false, 0,
+	FT_MS, 1000, 86400000},
+    {"timeout", parse_duration, DEV(timeout_ms), TIMEOUT_EXPECTED, false, 0,
+	FT_MS, 10, 3600000},
+    {"fail_threshold", parse_int, DEV(fail_threshold), THRESHOLD_EXPECTED,
+	false, 0, FT_INT, 1, 100},
+    {"success_threshold", parse_int, DEV(success_threshold), THRESHOLD_EXPECTED,
+	false, 0, FT_INT, 1, 100},
+    {"probe_rule", parse_rule, DEV(probe_rule), "any or all", false, 0, FT_RULE,
+	0, 0},
+    {"icmp_count", parse_int, DEV(icmp_count), THRESHOLD_EXPECTED, false, 0,
+	FT_INT, 1, 100},
+    {"icmp_spacing", parse_duration, DEV(icmp_spacing_ms), SPACING_EXPECTED,
+	false, 0, FT_MS, 10, 10000},
     {"http_status", parse_http_status, DEV(http_status), HTTP_STATUS_EXPECTED,
-	false, 0, FT_STR},
+	false, 0, FT_STR, 0, 0},
     {"http_contains", parse_opt_text, DEV(http_contains), TEXT_EXPECTED, false,
-	TEXT_MAX_BYTES, FT_STR},
+	TEXT_MAX_BYTES, FT_STR, 0, 0},
     {"loss_warn", parse_percent, DEV(loss_warn),
-	"a percentage from 1 to 100, such as 20 or 12.5", false, 0, FT_PCT},
+	"a percentage from 1 to 100, such as 20 or 12.5", false, 0, FT_PCT, 0,
+	0},
     {"rtt_warn", parse_rtt_warn, DEV(rtt_warn_ms), RTT_EXPECTED, false, 0,
-	FT_MS},
-    {"degraded_after", parse_window, DEV(degraded_after_ms), WINDOW_EXPECTED,
-	false, 0, FT_MS},
-    {"flap_count", parse_flap_count, DEV(flap_count),
-	"a whole number from 2 to 100", false, 0, FT_INT},
-    {"flap_window", parse_window, DEV(flap_window_ms), WINDOW_EXPECTED, false,
-	0, FT_MS},
+	FT_MS, 1, 60000},
+    /* Windows down to 1s, so that a test can watch one fill in seconds. */
+    {"degraded_after", parse_duration, DEV(degraded_after_ms), WINDOW_EXPECTED,
+	false, 0, FT_MS, 1000, 86400000},
+    {"flap_count", parse_int, DEV(flap_count), "a whole number from 2 to 100",
+	false, 0, FT_INT, 2, 100},
+    {"flap_window", parse_duration, DEV(flap_window_ms), WINDOW_EXPECTED, false,
+	0, FT_MS, 1000, 86400000},
     {"maintenance", parse_maintenance, DEV(maintenance),
 	"windows such as Sun 22:00-23:00; 2026-12-01 08:00-12:00, or none",
-	false, MAINT_MAX_BYTES, FT_STR},
+	false, MAINT_MAX_BYTES, FT_STR, 0, 0},
     {"snmp_version", parse_snmp_version, DEV(snmp_version), "1, 2c or 3", false,
-	0, FT_SNMP_VERSION},
-    {"snmp_port", parse_port, DEV(snmp_port), "a port number from 1 to 65535",
-	false, 0, FT_INT},
+	0, FT_SNMP_VERSION, 0, 0},
+    {"snmp_port", parse_int, DEV(snmp_port), "a port number from 1 to 65535",
+	false, 0, FT_INT, 1, 65535},
     {"snmp_community", parse_secret, DEV(snmp_community), TEXT_EXPECTED, false,
-	TEXT_MAX_BYTES, FT_SECRET},
+	TEXT_MAX_BYTES, FT_SECRET, 0, 0},
     {"snmp_user", parse_opt_text, DEV(snmp_user), "an SNMPv3 user name", false,
-	32, FT_STR},
+	32, FT_STR, 0, 0},
     {"snmp_auth", parse_snmp_auth, DEV(snmp_auth),
 	"one of none, md5, sha, sha224, sha256, sha384, sha512", false, 0,
-	FT_SNMP_AUTH},
+	FT_SNMP_AUTH, 0, 0},
     {"snmp_auth_pass", parse_snmp_pass, DEV(snmp_auth_pass),
-	"a passphrase of 8 to 120 bytes", false, TEXT_MAX_BYTES, FT_SECRET},
+	"a passphrase of 8 to 120 bytes", false, TEXT_MAX_BYTES, FT_SECRET, 0,
+	0},
     {"snmp_priv", parse_snmp_priv, DEV(snmp_priv),
-	"one of none, des, aes, aes192, aes256", false, 0, FT_SNMP_PRIV},
+	"one of none, des, aes, aes192, aes256", false, 0, FT_SNMP_PRIV, 0, 0},
     {"snmp_priv_pass", parse_snmp_pass, DEV(snmp_priv_pass),
-	"a passphrase of 8 to 120 bytes", false, TEXT_MAX_BYTES, FT_SECRET},
+	"a passphrase of 8 to 120 bytes", false, TEXT_MAX_BYTES, FT_SECRET, 0,
+	0},
     {"snmp_profile", parse_snmp_profile, DEV(snmp_profile),
 	"auto, generic, system, unifi, mikrotik, aruba or the name of an "
 	"[snmp-profile NAME] section",
-	false, 0, FT_STR},
+	false, 0, FT_STR, 0, 0},
     {"snmp_important", parse_snmp_important, DEV(snmp_important),
 	"interface names or ifIndex numbers separated by commas, such as "
 	"ether1, 24",
-	false, 1000, FT_STR},
+	false, 1000, FT_STR, 0, 0},
     {"snmp_oids", parse_snmp_oids, DEV(snmp_oids),
 	"LABEL:OID:TYPE entries separated by commas (TYPE gauge, counter or "
 	"string; at most 16), such as "
 	"temp:1.3.6.1.4.1.2021.13.16.2.1.3.1:gauge",
-	false, 1000, FT_STR},
+	false, 1000, FT_STR, 0, 0},
 };
 #define SETTINGS_FIRST 6
 #define NDEVICE_KEYS   (sizeof device_keys / sizeof device_keys[0])
 
 static const struct key_def indicator_keys[] = {
     {"title", parse_text, IND(title), NAME_EXPECTED, true, NAME_MAX_BYTES,
-	FT_NONE},
+	FT_NONE, 0, 0},
     {"metric", parse_metric, IND(metric),
 	"one of uptime-group, uptime-device-min, lan-coverage, "
 	"uplink-quality, av-coverage",
-	true, 0, FT_NONE},
+	true, 0, FT_NONE, 0, 0},
     {"scope", parse_opt_text, IND(scope), TEXT_EXPECTED, false, TEXT_MAX_BYTES,
-	FT_NONE},
+	FT_NONE, 0, 0},
     {"target", parse_target, IND(target), "a number from 0 to 100", false, 0,
-	FT_NONE},
+	FT_NONE, 0, 0},
 };
 
 #define KEYS(t) t, sizeof t / sizeof t[0]
@@ -1901,31 +1731,33 @@ static const struct key_def indicator_keys[] = {
 #define PROF(member) offsetof(struct config_snmp_profile, member)
 
 static const struct key_def snmp_keys[] = {
-    {"trap_port", parse_trap_port, SNMP(trap_port),
+    {"trap_port", parse_int, SNMP(trap_port),
 	"a port number from 1 to 65535, or 0 for no trap receiver", false, 0,
-	FT_NONE},
+	FT_NONE, 0, 65535},
     {"trap_listen", parse_ip, SNMP(trap_listen),
-	"an IPv4 or IPv6 address such as 0.0.0.0", false, 0, FT_NONE},
+	"an IPv4 or IPv6 address such as 0.0.0.0", false, 0, FT_NONE, 0, 0},
     {"trap_communities", parse_trap_communities, SNMP(trap_communities),
-	"communities separated by commas", false, 0, FT_NONE},
-    {"trap_rate", parse_trap_rate, SNMP(trap_rate),
+	"communities separated by commas", false, 0, FT_NONE, 0, 0},
+    {"trap_rate", parse_int, SNMP(trap_rate),
 	"a whole number of traps per minute from 1 to 100000", false, 0,
-	FT_NONE},
-    {"max_repetitions", parse_max_repetitions, SNMP(max_repetitions),
-	"a whole number from 1 to 200", false, 0, FT_NONE},
-    {"retries", parse_snmp_retries, SNMP(retries),
-	"a whole number from 0 to 10", false, 0, FT_NONE},
+	FT_NONE, 1, 100000},
+    {"max_repetitions", parse_int, SNMP(max_repetitions),
+	"a whole number from 1 to 200", false, 0, FT_NONE, 1, 200},
+    {"retries", parse_int, SNMP(retries), "a whole number from 0 to 10", false,
+	0, FT_NONE, 0, 10},
 };
 
 static const struct key_def snmp_profile_keys[] = {
     {"extends", parse_profile_extends, PROF(extends),
-	"one of generic, system, unifi, mikrotik, aruba", false, 0, FT_NONE},
+	"one of generic, system, unifi, mikrotik, aruba", false, 0, FT_NONE, 0,
+	0},
     {"match", parse_profile_match, PROF(match),
-	"a sysObjectID prefix such as 1.3.6.1.4.1.41112", false, 0, FT_NONE},
+	"a sysObjectID prefix such as 1.3.6.1.4.1.41112", false, 0, FT_NONE, 0,
+	0},
     {"oids", parse_snmp_oids, PROF(oids),
 	"LABEL:OID:TYPE entries separated by commas (TYPE gauge, counter or "
 	"string; at most 16)",
-	false, 1000, FT_NONE},
+	false, 1000, FT_NONE, 0, 0},
 };
 
 static const struct section_def sections[NSECT] = {

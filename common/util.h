@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Out of memory is a broken invariant for a daemon this size: fatal(). */
 void *xmalloc(size_t size);
@@ -35,5 +36,22 @@ bool utf8_valid(const char *s, size_t len);
 
 /* Lowercase hex of LEN bytes into OUT (2*LEN+1 bytes). */
 void hex_encode(const unsigned char *in, size_t len, char *out);
+
+/*
+ * FNV-1a over N bytes at P, continuing from H (HASH_FNV_INIT to start):
+ * for spreading schedules and open-addressing tables, never for
+ * anything an attacker must not steer. Inline: the LAN sampler hashes
+ * several keys per frame.
+ */
+#define HASH_FNV_INIT 0xcbf29ce484222325ull
+static inline uint64_t
+hash_fnv(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
 
 #endif

@@ -7,6 +7,8 @@
 
 #include "common/xtime.h"
 
+#define TIME_HOUR_MS INT64_C(3600000)
+
 int64_t
 time_mono_ms(void)
 {
@@ -14,6 +16,16 @@ time_mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+time_hour_floor(int64_t t_ms)
+{
+	int64_t h = t_ms / TIME_HOUR_MS;
+
+	if (t_ms % TIME_HOUR_MS < 0)
+		h--;
+	return h * TIME_HOUR_MS;
 }
 
 int64_t

@@ -11,6 +11,8 @@
 int64_t time_mono_ms(void);
 /* UTC milliseconds since the epoch: for records. */
 int64_t time_wall_ms(void);
+/* The start of the UTC hour that T_MS falls in; floor, also before 1970. */
+int64_t time_hour_floor(int64_t t_ms);
 
 /*
  * Use time zone NAME (e.g. "Asia/Ho_Chi_Minh") for local times. Falls back

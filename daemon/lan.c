@@ -7,6 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "common/addr.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/sysnet.h"
@@ -60,7 +61,7 @@ lan_mac_bytes(const char *s, uint8_t mac[6])
 {
 	char norm[18];
 
-	if (host_mac_parse(s, norm) == -1)
+	if (addr_mac_norm(s, norm) == -1)
 		return -1;
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)strtoul(norm + 3 * i, NULL, 16);
@@ -583,7 +584,7 @@ lan_host_decide(struct lan *l, const char *mac_in, const char *status,
 	char mac_s[18];
 	int st = -1, rc;
 
-	if (host_mac_parse(mac_in, mac_s) == -1 ||
+	if (addr_mac_norm(mac_in, mac_s) == -1 ||
 	    lan_mac_bytes(mac_s, mac) == -1) {
 		snprintf(err, errlen,
 		    "bad MAC address '%.40s': expected aa:bb:cc:dd:ee:ff",

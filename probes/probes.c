@@ -452,11 +452,7 @@ sprobe_set_address(struct sprobe *sp, const char *address)
 static uint64_t
 probes_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return hash_fnv(s, strlen(s), HASH_FNV_INIT);
 }
 
 void

@@ -18,7 +18,7 @@
  * raises RLIMIT_NOFILE to its hard limit when it opens. Reads stay O(1)
  * per datagram (the kernel finds the socket, libev the watcher).
  *
- * A round runs S3's plan (probes/snmpdata.h): the scalars in GET PDUs of
+ * A round runs the profile's plan (probes/snmpdata.h): the scalars in GET PDUs of
  * at most 16 varbinds, and a walk of each column (GETBULK with [snmp]
  * max_repetitions, GETNEXT for v1), up to SNMP_INFLIGHT requests in
  * flight at once per agent. A walk stops when the answer leaves the

@@ -1,35 +1,15 @@
 /* host.c - the LAN tables: hosts, hourly traffic, uplink hours, LAN events, capture coverage. */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "store/host.h"
 #include "store/writer.h"
 
 #define HOST_DAY_MS INT64_C(86400000)
-
-int
-host_mac_parse(const char *mac, char out[18])
-{
-	if (mac == NULL || strlen(mac) != 17)
-		return -1;
-	for (size_t i = 0; i < 17; i++) {
-		char c = (char)tolower((unsigned char)mac[i]);
-
-		if (i % 3 == 2) {
-			if (c != ':' && c != '-')
-				return -1;
-			c = ':';
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return -1;
-		out[i] = c;
-	}
-	out[17] = '\0';
-	return 0;
-}
 
 /* TEXT, or NULL for a missing or empty one. */
 static void
@@ -54,7 +34,7 @@ host_upsert(struct writer *w, const struct host_row *h)
 	sqlite3_stmt *st;
 	char mac[18];
 
-	if (host_mac_parse(h->mac, mac) == -1) {
+	if (addr_mac_norm(h->mac, mac) == -1) {
 		log_err("host_upsert: bad MAC");
 		return -1;
 	}
@@ -104,7 +84,7 @@ host_set_status(struct writer *w, const char *mac_in, const char *status,
 	sqlite3_stmt *st;
 	char mac[18];
 
-	if (host_mac_parse(mac_in, mac) == -1 ||
+	if (addr_mac_norm(mac_in, mac) == -1 ||
 	    (strcmp(status, "unknown") != 0 &&
 		strcmp(status, "approved") != 0 &&
 		strcmp(status, "blocked") != 0))
@@ -133,7 +113,7 @@ host_forget(struct writer *w, const char *mac_in)
 	char mac[18];
 	int n;
 
-	if (host_mac_parse(mac_in, mac) == -1)
+	if (addr_mac_norm(mac_in, mac) == -1)
 		return -1;
 	st = writer_prepare(w, "DELETE FROM host_traffic_hour WHERE host_id = "
 			       "(SELECT id FROM host WHERE mac = ?1)");
@@ -162,7 +142,7 @@ host_traffic_add(struct writer *w, const char *mac_in, int64_t hour_ms,
 	sqlite3_stmt *st;
 	char mac[18];
 
-	if (host_mac_parse(mac_in, mac) == -1)
+	if (addr_mac_norm(mac_in, mac) == -1)
 		return -1;
 	st = writer_prepare(w,
 	    "INSERT INTO host (mac, first_ms, last_ms) VALUES (?1, ?2, ?2) "
@@ -407,7 +387,7 @@ host_get(sqlite3 *db, const char *mac_in, int64_t now_ms, struct host_info *h)
 	char mac[18];
 	int rc;
 
-	if (host_mac_parse(mac_in, mac) == -1)
+	if (addr_mac_norm(mac_in, mac) == -1)
 		return 1;
 	if (sqlite3_prepare_v2(db, HOST_SELECT "WHERE h.mac = ?2", -1, &st,
 		NULL) != SQLITE_OK) {

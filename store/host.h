@@ -123,7 +123,4 @@ struct host_event {
 int host_events(sqlite3 *db, int64_t since_ms,
     int (*fn)(const struct host_event *e, void *arg), void *arg);
 
-/* Normalise MAC ("AA-BB-...", "aa:bb:...") into OUT (18 bytes); 0 or -1. */
-int host_mac_parse(const char *mac, char out[18]);
-
 #endif

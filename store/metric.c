@@ -5,22 +5,10 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "common/xtime.h"
 #include "probes/snmpdata.h"
 #include "store/metric.h"
 #include "store/writer.h"
-
-#define METRIC_HOUR_MS INT64_C(3600000)
-
-/* The UTC hour that T_MS falls in; floor, also for times before 1970. */
-static int64_t
-metric_hour_of(int64_t t_ms)
-{
-	int64_t h = t_ms / METRIC_HOUR_MS;
-
-	if (t_ms % METRIC_HOUR_MS < 0)
-		h--;
-	return h * METRIC_HOUR_MS;
-}
 
 int
 metric_insert(struct writer *w, int64_t device_id, const char *name,
@@ -59,7 +47,7 @@ metric_insert(struct writer *w, int64_t device_id, const char *name,
 	sqlite3_bind_int64(st, 1, device_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, instance, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, metric_hour_of(ts_ms));
+	sqlite3_bind_int64(st, 4, time_hour_floor(ts_ms));
 	sqlite3_bind_double(st, 5, value);
 	return writer_step(w, st);
 }
@@ -67,24 +55,12 @@ metric_insert(struct writer *w, int64_t device_id, const char *name,
 int
 metric_prune(struct writer *w, int64_t before_ms, int limit)
 {
-	sqlite3_stmt *st;
-
-	if (limit <= 0) {
-		log_err("metric_prune: limit must be positive, not %d", limit);
-		return -1;
-	}
 	/* As sample_prune: a seek per device through (device_id, ts_ms). */
-	st = writer_prepare(w,
+	return writer_prune(w, "metric_prune",
 	    "DELETE FROM metric WHERE id IN (SELECT m.id FROM device d "
 	    "CROSS JOIN metric m ON m.device_id = d.id WHERE m.ts_ms < ?1 "
-	    "LIMIT ?2)");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, before_ms);
-	sqlite3_bind_int(st, 2, limit);
-	if (writer_step(w, st) == -1)
-		return -1;
-	return sqlite3_changes(writer_db(w));
+	    "LIMIT ?2)",
+	    before_ms, limit);
 }
 
 /* Bind text, or NULL for a NULL or empty string. */

@@ -3,21 +3,9 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/xtime.h"
 #include "store/sample.h"
 #include "store/writer.h"
-
-#define SAMPLE_HOUR_MS INT64_C(3600000)
-
-/* The UTC hour that T_MS falls in; floor, also for times before 1970. */
-static int64_t
-sample_hour_of(int64_t t_ms)
-{
-	int64_t h = t_ms / SAMPLE_HOUR_MS;
-
-	if (t_ms % SAMPLE_HOUR_MS < 0)
-		h--;
-	return h * SAMPLE_HOUR_MS;
-}
 
 /* Bind V, or NULL where the probe had no such figure (negative). */
 static void
@@ -98,7 +86,7 @@ sample_add(struct writer *w, int64_t device_id, size_t probe,
 		return -1;
 	sqlite3_bind_int64(st, 1, device_id);
 	sqlite3_bind_text(st, 2, kname, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, sample_hour_of(r->start_wall_ms));
+	sqlite3_bind_int64(st, 3, time_hour_floor(r->start_wall_ms));
 	sqlite3_bind_int(st, 4, r->ok ? 1 : 0);
 	sqlite3_bind_int(st, 5, r->sent);
 	sqlite3_bind_int(st, 6, r->received);
@@ -112,28 +100,16 @@ sample_add(struct writer *w, int64_t device_id, size_t probe,
 int
 sample_prune(struct writer *w, int64_t before_ms, int limit)
 {
-	sqlite3_stmt *st;
-
-	if (limit <= 0) {
-		log_err("sample_prune: limit must be positive, not %d", limit);
-		return -1;
-	}
 	/*
 	 * Device by device through (device_id, ts_ms), so that finding the
 	 * old rows costs a seek per device, not a scan of every raw sample
 	 * kept. CROSS JOIN makes SQLite keep that order without statistics.
 	 */
-	st = writer_prepare(w,
+	return writer_prune(w, "sample_prune",
 	    "DELETE FROM sample WHERE id IN (SELECT s.id FROM device d "
 	    "CROSS JOIN sample s ON s.device_id = d.id WHERE s.ts_ms < ?1 "
-	    "LIMIT ?2)");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, before_ms);
-	sqlite3_bind_int(st, 2, limit);
-	if (writer_step(w, st) == -1)
-		return -1;
-	return sqlite3_changes(writer_db(w));
+	    "LIMIT ?2)",
+	    before_ms, limit);
 }
 
 int

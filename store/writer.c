@@ -333,6 +333,26 @@ writer_step(struct writer *w, sqlite3_stmt *stmt)
 	return -1;
 }
 
+int
+writer_prune(struct writer *w, const char *what, const char *sql,
+    int64_t before_ms, int limit)
+{
+	sqlite3_stmt *st;
+
+	if (limit <= 0) {
+		log_err("%s: limit must be positive, not %d", what, limit);
+		return -1;
+	}
+	st = writer_prepare(w, sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, before_ms);
+	sqlite3_bind_int(st, 2, limit);
+	if (writer_step(w, st) == -1)
+		return -1;
+	return sqlite3_changes(w->db);
+}
+
 size_t
 writer_pending(const struct writer *w)
 {

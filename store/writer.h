@@ -22,6 +22,13 @@ sqlite3 *writer_db(struct writer *w);
 sqlite3_stmt *writer_prepare(struct writer *w, const char *sql);
 /* Step STMT to completion and reset it; 0 or -1 (logged). */
 int writer_step(struct writer *w, sqlite3_stmt *stmt);
+/*
+ * Run the DELETE in SQL with ?1 = BEFORE_MS and ?2 = LIMIT (at most LIMIT
+ * rows, so that a prune never holds the batch long): the number of rows
+ * deleted, or -1 (logged, as WHAT for a LIMIT that is not positive).
+ */
+int writer_prune(struct writer *w, const char *what, const char *sql,
+    int64_t before_ms, int limit);
 /* Rows written in the open batch. */
 size_t writer_pending(const struct writer *w);
 /* Monotonic ms at which the open batch began, or -1 if none is open. */
@@ -36,7 +43,7 @@ struct writer_stats {
 	uint64_t commits;
 	uint64_t rows;
 	uint64_t failed_commits;
-	uint64_t rows_lost;	/* rows rolled back by failed commits */
+	uint64_t rows_lost; /* rows rolled back by failed commits */
 	int64_t last_commit_us;
 	int64_t max_commit_us;
 };

@@ -72,6 +72,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "probes/lan/decode.h"
 #include "probes/lan/detect.h"
 #include "probes/lan/hosts.h"
@@ -177,17 +178,6 @@ static const struct {
     {"Bkav", "*.bkav.com.vn"},
 };
 
-static uint64_t
-fnv(const void *p, size_t n, uint64_t h)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
-	return h;
-}
-#define FNV0 0xcbf29ce484222325ull
-
 static uint32_t
 v4(const uint8_t *a)
 {
@@ -225,7 +215,8 @@ strset_add(struct strset *s, const char *str)
 		for (size_t j = 0; s->v != NULL && j <= s->mask; j++) {
 			if (s->v[j] == NULL)
 				continue;
-			i = fnv(s->v[j], strlen(s->v[j]), FNV0) & nm;
+			i = hash_fnv(s->v[j], strlen(s->v[j]), HASH_FNV_INIT) &
+			    nm;
 			while (nv[i] != NULL)
 				i = (i + 1) & nm;
 			nv[i] = s->v[j];
@@ -234,7 +225,7 @@ strset_add(struct strset *s, const char *str)
 		s->v = nv;
 		s->mask = nm;
 	}
-	i = fnv(str, strlen(str), FNV0) & s->mask;
+	i = hash_fnv(str, strlen(str), HASH_FNV_INIT) & s->mask;
 	while (s->v[i] != NULL) {
 		if (strcmp(s->v[i], str) == 0)
 			return 0;
@@ -253,7 +244,7 @@ strset_has(const struct strset *s, const char *str)
 
 	if (s->n == 0)
 		return false;
-	i = fnv(str, strlen(str), FNV0) & s->mask;
+	i = hash_fnv(str, strlen(str), HASH_FNV_INIT) & s->mask;
 	while (s->v[i] != NULL) {
 		if (strcmp(s->v[i], str) == 0)
 			return true;
@@ -481,8 +472,8 @@ static void
 emit(struct lan_detect *d, int64_t now, const char *rule, const char *subject,
     const char *mac, const char *ip, const char *extra)
 {
-	uint64_t key =
-	    fnv(subject, strlen(subject), fnv(rule, strlen(rule), FNV0));
+	uint64_t key = hash_fnv(subject, strlen(subject),
+	    hash_fnv(rule, strlen(rule), HASH_FNV_INIT));
 	struct supp *set, *victim;
 	char details[512];
 
@@ -820,7 +811,7 @@ static struct scan_src *
 scan_find(struct lan_detect *d, const struct lan_pkt *p, int64_t now)
 {
 	size_t alen = p->ip_family == 4 ? 4 : 16;
-	uint64_t h = fnv(p->src_ip, alen, FNV0);
+	uint64_t h = hash_fnv(p->src_ip, alen, HASH_FNV_INIT);
 	struct scan_src *set = &d->scan[(h >> 7) % SCAN_SETS * 4], *victim;
 
 	victim = &set[0];
@@ -866,7 +857,7 @@ lan_detect_syn(struct lan_detect *d, const struct lan_pkt *p,
 		if (p->ip_family == 4)
 			hi = (unsigned)(p->dst_ip[2] << 8 | p->dst_ip[3]);
 		else
-			hi = (unsigned)fnv(p->dst_ip, 16, FNV0);
+			hi = (unsigned)hash_fnv(p->dst_ip, 16, HASH_FNV_INIT);
 		if (bit_set(e->hosts, hi % SCAN_BITS))
 			e->nhosts++;
 	}

@@ -11,6 +11,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/sysnet.h"
+#include "common/util.h"
 #include "probes/lan/decode.h"
 #include "probes/lan/detect.h"
 #include "probes/lan/hosts.h"
@@ -369,13 +370,9 @@ sampler_roll(struct lan_sampler *s, int64_t now)
 static void
 sampler_dns_name(struct lan_sampler *s, const char *name)
 {
-	size_t len = strlen(name);
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
+	size_t i =
+	    hash_fnv(name, strlen(name), HASH_FNV_INIT) & (DNS_SLOTS - 1);
 
-	for (size_t k = 0; k < len; k++)
-		h = (h ^ (uint8_t)name[k]) * 0x100000001b3ull;
-	i = h & (DNS_SLOTS - 1);
 	for (size_t n = 0; n < DNS_SLOTS; n++, i = (i + 1) & (DNS_SLOTS - 1)) {
 		struct dns_name *d = &s->dns[i];
 		if (d->count == 0) {

@@ -25,7 +25,7 @@ from xtest import (contains, eq, ge, le, ok, require_root,  # noqa: E402
 INTERVAL = 2.0
 RUN_S = 20.0
 MAX_COLUMNS = 32		# snmp_plan.columns
-MAX_ROWS = 2048			# rows per column per walk (S1's bound)
+MAX_ROWS = 2048			# rows per column per walk (SNMP_WALK_ROWS in probes/snmp.c)
 ANSWERING = ("normal", "wrongtypes", "exceptions", "bigstring", "loop",
              "backwards")
 SILENT = ("truncated", "badlen", "garbage", "wrongid", "silent")

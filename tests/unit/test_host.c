@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/addr.h"
 #include "store/host.h"
 #include "store/writer.h"
 #include "tests/unit/testutil.h"
@@ -23,13 +24,13 @@ test_mac_parse(void **state)
 {
 	char out[18];
 
-	assert_int_equal(host_mac_parse("00-0C-29-59-FD-21", out), 0);
+	assert_int_equal(addr_mac_norm("00-0C-29-59-FD-21", out), 0);
 	assert_string_equal(out, "00:0c:29:59:fd:21");
-	assert_int_equal(host_mac_parse("00:0c:29:59:fd:2", out), -1);
-	assert_int_equal(host_mac_parse("00:0c:29:59:fd:2g", out), -1);
-	assert_int_equal(host_mac_parse("00:0c:29:59:fd;21", out), -1);
-	assert_int_equal(host_mac_parse("00:0c:29:59:fd:210", out), -1);
-	assert_int_equal(host_mac_parse(NULL, out), -1);
+	assert_int_equal(addr_mac_norm("00:0c:29:59:fd:2", out), -1);
+	assert_int_equal(addr_mac_norm("00:0c:29:59:fd:2g", out), -1);
+	assert_int_equal(addr_mac_norm("00:0c:29:59:fd;21", out), -1);
+	assert_int_equal(addr_mac_norm("00:0c:29:59:fd:210", out), -1);
+	assert_int_equal(addr_mac_norm(NULL, out), -1);
 }
 
 static void

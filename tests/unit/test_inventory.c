@@ -219,19 +219,7 @@ test_utf8_valid(void **state)
 
 /* Through config_load(): in a fresh directory, for short paths. */
 
-static char tmpdir[64];
-
-static int
-group_setup(void **state)
-{
-	return scratch_enter(tmpdir, sizeof tmpdir, "inventory");
-}
-
-static int
-group_teardown(void **state)
-{
-	return scratch_leave(tmpdir);
-}
+SCRATCH_GROUP("inventory")
 
 #define CONF                                  \
 	"[site]\nname = Xã Tân Phú\n"      \
@@ -241,9 +229,8 @@ group_teardown(void **state)
 static struct config *
 load(const char *conf, const char *csv, char *err, size_t errlen)
 {
-	write_file("t.conf", conf);
 	write_file("devices.csv", csv);
-	return config_load("t.conf", err, errlen);
+	return load_text(conf, err, errlen);
 }
 
 static void

@@ -151,6 +151,14 @@ udp_end(struct frame *f, size_t at)
 	set16(f, at + 4, (uint16_t)(f->n - at));
 }
 
+/* The UDP and IPv4 lengths of a datagram begun with ip4() and udp(). */
+static void
+udp4_end(struct frame *f, size_t u, size_t ip)
+{
+	udp_end(f, u);
+	ip4_end(f, ip);
+}
+
 static void
 tcp(struct frame *f, uint16_t sp, uint16_t dp, uint8_t flags)
 {
@@ -185,6 +193,13 @@ decode_frame(const struct frame *f, struct lan_pkt *p)
 {
 	return decode(f->b, f->n, LAN_LINK_EN10MB, p);
 }
+
+/* F decodes with exactly WANT; a macro, so that a failure names the caller's line. */
+#define assert_decodes(f, p, want)                           \
+	do {                                                 \
+		assert_int_equal(decode_frame((f), (p)), 0); \
+		assert_int_equal((p)->flags, (want));        \
+	} while (0)
 
 /*
  * Every cut of F short of NEED bytes (the end of what the decoders
@@ -226,8 +241,7 @@ test_eth_ipv4_tcp(void **state)
 	ip = ip4(&f, 6, IP_A, IP_B, 0, 0);
 	tcp(&f, 40000, 443, 0x02);
 	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_TCP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_TCP);
 	assert_memory_equal(p.src_mac, MAC_A, 6);
 	assert_memory_equal(p.dst_mac, MAC_B, 6);
 	assert_int_equal(p.nvlan, 0);
@@ -252,8 +266,7 @@ test_eth_ipv4_tcp(void **state)
 	ip4_end(&f, ip);
 	put32(&f, 0);
 	put16(&f, 0);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_TCP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_TCP);
 	assert_int_equal(p.tcp_flags, 0x12);
 
 	/* a data offset below 5 words */
@@ -278,10 +291,8 @@ test_vlan(void **state)
 	put16(&f, 0x0800);
 	ip = ip4(&f, 17, IP_A, IP_B, 0, 0);
 	u = udp(&f, 1234, 9999);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 	assert_int_equal(p.nvlan, 2);
 	assert_int_equal(p.vlan, 200);
 	assert_int_equal(p.ethertype, 0x0800);
@@ -318,8 +329,7 @@ test_vlan(void **state)
 	put(&f, IP_A, 4);
 	put(&f, MAC_B, 6);
 	put(&f, IP_B, 4);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_ARP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_ARP);
 	assert_int_equal(p.ethertype, 0x0806);
 	eth(&f, 38);
 	put8(&f, 0x42);
@@ -327,8 +337,7 @@ test_vlan(void **state)
 	put8(&f, 0x03);
 	put32(&f, 0);
 	put32(&f, 0);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH);
+	assert_decodes(&f, &p, LAN_F_ETH);
 	assert_int_equal(p.ethertype, 38);
 }
 
@@ -356,8 +365,7 @@ test_arp(void **state)
 	struct lan_pkt p;
 
 	arp_frame(&f, 1, MAC_A, IP_A, zero, IP_B);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_ARP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_ARP);
 	assert_int_equal(p.arp.op, 1);
 	assert_memory_equal(p.arp.sha, MAC_A, 6);
 	assert_memory_equal(p.arp.spa, IP_A, 4);
@@ -369,21 +377,18 @@ test_arp(void **state)
 	arp_frame(&f, 2, MAC_B, IP_B, MAC_A, IP_A);
 	while (f.n < 60)
 		put8(&f, 0);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_ARP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_ARP);
 	assert_int_equal(p.arp.op, 2);
 	assert_memory_equal(p.arp.sha, MAC_B, 6);
 	assert_memory_equal(p.arp.tpa, IP_A, 4);
 
 	/* Ethernet/IPv4 with wrong address lengths */
 	f.b[14 + 4] = 8;
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_BAD);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_BAD);
 	/* another hardware type: not ours, not malformed */
 	f.b[14 + 4] = 6;
 	f.b[14 + 1] = 6;
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH);
+	assert_decodes(&f, &p, LAN_F_ETH);
 }
 
 static void
@@ -398,10 +403,8 @@ test_ipv4_options_and_fragments(void **state)
 	ip = ip4(&f, 17, IP_A, IP_B, 8, 0);
 	u = udp(&f, 5000, 6000);
 	put32(&f, 0xdeadbeef);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 	assert_int_equal(p.sport, 5000);
 	assert_int_equal(p.dport, 6000);
 	assert_trunc_all(&f, 14, 14 + 28 + 8, LAN_LINK_EN10MB);
@@ -411,15 +414,12 @@ test_ipv4_options_and_fragments(void **state)
 	ip = ip4(&f, 17, IP_A, IP_B, 0, 0x2000);
 	u = udp(&f, 5000, 6000);
 	put32(&f, 0);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 
 	/* ... whose UDP length covers the whole datagram, not this fragment */
 	set16(&f, u + 4, 1480);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 	set16(&f, 14 + 6, 0); /* the same lengths without MF are malformed */
 	assert_int_equal(decode_frame(&f, &p), 0);
 	assert_true(p.flags & LAN_F_BAD);
@@ -427,12 +427,10 @@ test_ipv4_options_and_fragments(void **state)
 
 	/* a later fragment: no L4, even if its bytes look like UDP */
 	set16(&f, 14 + 6, 0x2000 | 185);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_FRAG);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_FRAG);
 	assert_memory_equal(p.src_ip, IP_A, 4);
 	set16(&f, 14 + 6, 10); /* the last one, MF clear */
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_FRAG);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_FRAG);
 
 	/* IHL below 5 and total length below IHL */
 	set16(&f, 14 + 6, 0);
@@ -448,13 +446,11 @@ test_ipv4_options_and_fragments(void **state)
 	/* not version 4 under the IPv4 ethertype */
 	set16(&f, 14 + 2, (uint16_t)(f.n - 14));
 	f.b[14] = 0x65;
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_BAD);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_BAD);
 	/* total length 0 (segmentation offload): the capture's length */
 	f.b[14] = 0x45;
 	set16(&f, 14 + 2, 0);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 }
 
 static void
@@ -468,23 +464,17 @@ test_udp_lengths(void **state)
 	ip = ip4(&f, 17, IP_A, IP_B, 0, 0);
 	u = udp(&f, 1, 2);
 	put32(&f, 0);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
+	udp4_end(&f, u, ip);
 	/* shorter than its own header */
 	set16(&f, u + 4, 7);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_BAD);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_BAD);
 	/* longer than the IP datagram */
 	set16(&f, u + 4, 13);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_BAD);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_BAD);
 	/* IP and UDP lengths 0 (BIG TCP, offload): the capture's length */
 	set16(&f, u + 4, 0);
 	set16(&f, 14 + 2, 0);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 	ip4_end(&f, ip);
 	/* UDP length 0 with a real IP length is malformed */
 	assert_int_equal(decode_frame(&f, &p), 0);
@@ -525,8 +515,7 @@ test_ipv6_ext(void **state)
 	put32(&f, 0xabcdef01);
 	tcp(&f, 50000, 22, 0x02);
 	ip6_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_TCP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_TCP);
 	assert_int_equal(p.ip_family, 6);
 	assert_memory_equal(p.src_ip, IP6_A, 16);
 	assert_memory_equal(p.dst_ip, IP6_B, 16);
@@ -538,8 +527,7 @@ test_ipv6_ext(void **state)
 
 	/* a later fragment */
 	set16(&f, 14 + 40 + 8 + 24 + 8 + 2, 0x0008 | 1); /* offset 1, M */
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_FRAG);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_FRAG);
 	assert_int_equal(p.l4proto, 6);
 
 	/* a chain of nine destination options: the walk stops */
@@ -548,8 +536,7 @@ test_ipv6_ext(void **state)
 	for (i = 0; i < 9; i++)
 		ext(&f, 60, 0);
 	ip6_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_BAD);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_BAD);
 
 	/* a jumbogram: payload length 0, UDP length 0 (RFC 2675) */
 	eth(&f, 0x86dd);
@@ -563,8 +550,7 @@ test_ipv6_ext(void **state)
 	put16(&f, 4001);
 	put32(&f, 0);
 	put32(&f, 0x01020304);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_UDP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_UDP);
 	assert_int_equal(p.l4proto, 17);
 	assert_int_equal(p.dport, 4001);
 
@@ -574,12 +560,10 @@ test_ipv6_ext(void **state)
 	ext(&f, 59, 1);
 	ip6_end(&f, ip);
 	set16(&f, ip + 4, 8);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_TRUNC);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_TRUNC);
 	/* no next header */
 	set16(&f, ip + 4, 16);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV6);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6);
 	assert_int_equal(p.l4proto, 59);
 }
 
@@ -598,16 +582,14 @@ test_icmp(void **state)
 	put32(&f, 0x00010001);
 	put32(&f, 0x12345678);
 	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_ICMP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_ICMP);
 	assert_int_equal(p.icmp_type, 8);
 	assert_int_equal(p.icmp_code, 0);
 	assert_trunc_all(&f, 14, 14 + 20 + 4, LAN_LINK_EN10MB);
 
 	/* ICMPv6 under IPv4 is not ICMP */
 	f.b[14 + 9] = 58;
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4);
 
 	/* ICMPv6 echo request */
 	eth(&f, 0x86dd);
@@ -617,8 +599,7 @@ test_icmp(void **state)
 	put16(&f, 0);
 	put32(&f, 0);
 	ip6_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_ICMP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_ICMP);
 	assert_int_equal(p.icmp_type, 128);
 }
 
@@ -656,9 +637,7 @@ test_icmp6_nd(void **state)
 
 	/* solicitation with the source link-layer address */
 	nd_frame(&f, 135, 1, 1);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_ICMP | LAN_F_ND);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_ICMP | LAN_F_ND);
 	assert_int_equal(p.nd.type, 135);
 	assert_memory_equal(p.nd.target, IP6_B, 16);
 	assert_true(p.nd.has_lladdr);
@@ -667,9 +646,7 @@ test_icmp6_nd(void **state)
 
 	/* advertisement with the target link-layer address */
 	nd_frame(&f, 136, 2, 1);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_ICMP | LAN_F_ND);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_ICMP | LAN_F_ND);
 	assert_int_equal(p.nd.type, 136);
 	assert_true(p.nd.has_lladdr);
 	assert_memory_equal(p.nd.lladdr, MAC_A, 6);
@@ -682,9 +659,7 @@ test_icmp6_nd(void **state)
 
 	/* no option (duplicate address detection) */
 	nd_frame(&f, 135, 0, 0);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV6 | LAN_F_ICMP | LAN_F_ND);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV6 | LAN_F_ICMP | LAN_F_ND);
 	assert_false(p.nd.has_lladdr);
 
 	/* an option of length 0 would never end */
@@ -722,8 +697,7 @@ static void
 dhcp_end(struct frame *f, size_t ip, size_t u)
 {
 	put8(f, 255);
-	udp_end(f, u);
-	ip4_end(f, ip);
+	udp4_end(f, u, ip);
 }
 
 static void
@@ -756,12 +730,9 @@ test_dhcp(void **state)
 	end = f.n;
 	while (f.n < end + 20)
 		put8(&f, 0); /* trailing pad after END, as clients send */
-	udp_end(&f, u);
-	ip4_end(&f, ip);
+	udp4_end(&f, u, ip);
 
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DHCP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DHCP);
 	assert_int_equal(p.sport, 68);
 	assert_int_equal(p.dhcp.op, 1);
 	assert_int_equal(p.dhcp.msg_type, 3);
@@ -787,9 +758,7 @@ test_dhcp(void **state)
 	opt(&f, 61, "0123456789abcdef0123456789abcdef0123456789", 42);
 	opt(&f, 81, "\x01\0\0pc1.lan", 10);
 	dhcp_end(&f, ip, u);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DHCP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DHCP);
 	assert_int_equal(p.dhcp.op, 2);
 	assert_int_equal(p.dhcp.msg_type, 2);
 	assert_true(p.dhcp.has_server_id);
@@ -815,9 +784,7 @@ test_dhcp(void **state)
 	opt(&f, 52, "\x01", 1);
 	dhcp_end(&f, ip, u);
 	memcpy(f.b + u + 8 + 108, "\x35\x01\x01\x0c\x03pc2\xff", 9);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DHCP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DHCP);
 	assert_int_equal(p.dhcp.msg_type, 1);
 	assert_string_equal(p.dhcp.hostname, "pc2");
 
@@ -825,16 +792,14 @@ test_dhcp(void **state)
 	dhcp_head(&f, 1, &ip, &u);
 	dhcp_end(&f, ip, u);
 	f.b[u + 8 + 236] = 0;
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 
 	/* DHCP is only looked for on its ports */
 	dhcp_head(&f, 1, &ip, &u);
 	dhcp_end(&f, ip, u);
 	set16(&f, u, 6800);
 	set16(&f, u + 2, 6700);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 }
 
 static size_t
@@ -853,6 +818,15 @@ dns_head(struct frame *f, uint16_t sport, uint16_t dport, uint16_t flags,
 	put16(f, 0);
 	put16(f, 0);
 	return u;
+}
+
+/* A question for the A record of NAME. */
+static void
+put_question(struct frame *f, const char *name)
+{
+	put_name(f, name);
+	put16(f, 1);
+	put16(f, 1);
 }
 
 static void
@@ -877,14 +851,9 @@ test_dns(void **state)
 
 	/* query, mixed case */
 	u = dns_head(&f, 33333, 53, 0x0100, 1, 0, &ip);
-	put_name(&f, "Update.Kaspersky.COM");
-	put16(&f, 1);
-	put16(&f, 1);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
+	put_question(&f, "Update.Kaspersky.COM");
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
 	assert_int_equal(p.dns.id, 0xbeef);
 	assert_false(p.dns.response);
 	assert_false(p.dns.mdns);
@@ -896,9 +865,7 @@ test_dns(void **state)
 	/* response: CNAME, A and AAAA, names compressed backwards */
 	u = dns_head(&f, 53, 33333, 0x8180, 1, 3, &ip);
 	q = f.n - (u + 8);
-	put_name(&f, "www.example.com");
-	put16(&f, 1);
-	put16(&f, 1);
+	put_question(&f, "www.example.com");
 	put16(&f, (uint16_t)(0xc000 | q));
 	rr(&f, 5, 300,
 	    "\x03"
@@ -908,11 +875,8 @@ test_dns(void **state)
 	rr(&f, 1, 60, "\x5d\xb8\xd8\x22", 4);
 	put16(&f, 0xc000 | 0x0c);
 	rr(&f, 28, 120, v6, 16);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
 	assert_true(p.dns.response);
 	assert_int_equal(p.dns.rcode, 0);
 	assert_string_equal(p.dns.qname, "www.example.com");
@@ -936,11 +900,8 @@ test_dns(void **state)
 	put16(&f, 1);
 	put16(&f, 1);
 	put_name(&f, "forward.example");
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
 	assert_string_equal(p.dns.qname, "forward.example");
 	assert_int_equal(p.dns.qtype, 1);
 	assert_trunc_all(&f, 14, f.n, LAN_LINK_EN10MB);
@@ -952,8 +913,7 @@ test_dns(void **state)
 	put16(&f, 0xc000 | 12);
 	put16(&f, 1);
 	put16(&f, 1);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
+	udp4_end(&f, u, ip);
 	assert_int_equal(decode_frame(&f, &p), 0);
 	assert_true(p.flags & LAN_F_DNS);
 	assert_true(p.flags & LAN_F_BAD);
@@ -982,25 +942,21 @@ test_dns(void **state)
 	put8(&f, 0);
 	put16(&f, 1);
 	put16(&f, 1);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
+	udp4_end(&f, u, ip);
 	assert_int_equal(decode_frame(&f, &p), 0);
 	assert_true(p.flags & LAN_F_BAD);
 	assert_string_equal(p.dns.qname, "");
 
 	/* nine A records: eight kept */
 	u = dns_head(&f, 53, 33333, 0x8180, 1, 9, &ip);
-	put_name(&f, "many.example");
-	put16(&f, 1);
-	put16(&f, 1);
+	put_question(&f, "many.example");
 	for (q = 0; q < 9; q++) {
 		uint8_t a[4] = {10, 0, 0, (uint8_t)q};
 
 		put16(&f, 0xc00c);
 		rr(&f, 1, 5, a, 4);
 	}
-	udp_end(&f, u);
-	ip4_end(&f, ip);
+	udp4_end(&f, u, ip);
 	assert_int_equal(decode_frame(&f, &p), 0);
 	assert_false(p.flags & (LAN_F_TRUNC | LAN_F_BAD));
 	assert_int_equal(p.dns.nanswers, 8);
@@ -1008,27 +964,20 @@ test_dns(void **state)
 
 	/* the record walk is bounded: 40 answers, the first 8 kept, no error */
 	u = dns_head(&f, 53, 33333, 0x8180, 1, 40, &ip);
-	put_name(&f, "bound.example");
-	put16(&f, 1);
-	put16(&f, 1);
+	put_question(&f, "bound.example");
 	for (q = 0; q < 40; q++) {
 		uint8_t a[4] = {10, 0, 1, (uint8_t)q};
 
 		put16(&f, 0xc00c);
 		rr(&f, 1, 5, a, 4);
 	}
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
 	assert_int_equal(p.dns.nanswers, 8);
 	/* ... and so is the question walk: the answers read as questions
 	 * until the bound stops it, the first question still kept */
 	set16(&f, u + 8 + 4, 0xffff);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
 	assert_string_equal(p.dns.qname, "bound.example");
 	assert_int_equal(p.dns.nanswers, 0);
 
@@ -1036,11 +985,8 @@ test_dns(void **state)
 	u = dns_head(&f, 33333, 53, 0x0100, 1, 0, &ip);
 	put8(&f, 9);
 	put(&f, "evil.bkav", 9);
-	put_name(&f, "com");
-	put16(&f, 1);
-	put16(&f, 1);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
+	put_question(&f, "com");
+	udp4_end(&f, u, ip);
 	assert_int_equal(decode_frame(&f, &p), 0);
 	assert_string_equal(p.dns.qname, "evil?bkav.com");
 }
@@ -1068,10 +1014,8 @@ test_mdns(void **state)
 	put32(&f, 120);
 	put16(&f, 4);
 	put(&f, IP_A, 4);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags,
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p,
 	    LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS | LAN_F_NAME);
 	assert_true(p.dns.mdns);
 	assert_true(p.dns.response);
@@ -1083,14 +1027,9 @@ test_mdns(void **state)
 
 	/* a query names what is looked for, not the sender */
 	u = dns_head(&f, 5353, 5353, 0x0000, 1, 0, &ip);
-	put_name(&f, "printer.local");
-	put16(&f, 1);
-	put16(&f, 1);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
+	put_question(&f, "printer.local");
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
 	assert_true(p.dns.mdns);
 	assert_string_equal(p.dns.qname, "printer.local");
 }
@@ -1138,8 +1077,7 @@ nbns_reg(struct frame *f, const char *name, uint8_t suffix, uint16_t nbflags,
 	put16(f, 6);
 	put16(f, nbflags);
 	put(f, addr, 4);
-	udp_end(f, u);
-	ip4_end(f, ip);
+	udp4_end(f, u, ip);
 }
 
 static void
@@ -1150,16 +1088,13 @@ test_nbns(void **state)
 	size_t ip, u;
 
 	nbns_reg(&f, "KETOAN-PC", 0x00, 0x0000, IP_A);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_NAME);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_NAME);
 	assert_string_equal(p.name_hint, "KETOAN-PC");
 	assert_trunc_all(&f, 14, f.n, LAN_LINK_EN10MB);
 
 	/* the workgroup (a group name) names nobody */
 	nbns_reg(&f, "WORKGROUP", 0x00, 0x8000, IP_A);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP);
 	/* a domain master browser name is not a host name */
 	nbns_reg(&f, "KETOAN-PC", 0x1b, 0x0000, IP_A);
 	assert_int_equal(decode_frame(&f, &p), 0);
@@ -1171,9 +1106,7 @@ test_nbns(void **state)
 	/* a label that is not first-level encoding */
 	nbns_reg(&f, "KETOAN-PC", 0x00, 0x0000, IP_A);
 	f.b[14 + 20 + 8 + 12 + 3] = 'Z';
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_BAD);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_BAD);
 
 	/* a positive query response from the owner */
 	eth(&f, 0x0800);
@@ -1192,11 +1125,8 @@ test_nbns(void **state)
 	put16(&f, 6);
 	put16(&f, 0);
 	put(&f, IP_B, 4);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
-	assert_int_equal(decode_frame(&f, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_NAME);
+	udp4_end(&f, u, ip);
+	assert_decodes(&f, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_NAME);
 	assert_string_equal(p.name_hint, "SERVER");
 	assert_trunc_all(&f, 14, f.n, LAN_LINK_EN10MB);
 }
@@ -1216,8 +1146,7 @@ test_link_types(void **state)
 	put16(&f, 0x0100);
 	put32(&f, 0);
 	put32(&f, 0);
-	udp_end(&f, u);
-	ip4_end(&f, ip);
+	udp4_end(&f, u, ip);
 
 	assert_int_equal(decode(f.b, f.n, LAN_LINK_RAW, &p), 0);
 	assert_int_equal(p.flags, LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
@@ -1281,9 +1210,7 @@ test_link_types(void **state)
 	put16(&g, (uint16_t)(f.n + 2));
 	put16(&g, 0x0021);
 	put(&g, f.b, f.n);
-	assert_int_equal(decode_frame(&g, &p), 0);
-	assert_int_equal(
-	    p.flags, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
+	assert_decodes(&g, &p, LAN_F_ETH | LAN_F_IPV4 | LAN_F_UDP | LAN_F_DNS);
 	assert_int_equal(p.ethertype, 0x8864);
 	assert_trunc_all(&g, 14, g.n, LAN_LINK_EN10MB);
 

@@ -15,6 +15,120 @@
 #include "store/migrate.h"
 #include "tests/unit/testutil.h"
 
+/* The rows of each version that later versions keep as they are. */
+#define ROWS_2                                                                    \
+	"INSERT INTO monitor_run (id, start_ms, last_alive_ms, stop_ms, "         \
+	"stop_reason, version, config_hash) VALUES "                              \
+	"(1, 1790787600000, 1790791200000, 1790791200000, 'stop', '0.2.0', "      \
+	"'9f86d081884c7d65');"                                                    \
+	"INSERT INTO device (id, key, name, kind, grp, address, parent_id, "      \
+	"isp, probes, interval_ms, added_ms, retired_ms) VALUES "                 \
+	"(1, 'fw-ubnd', 'Tường lửa UBND', 'firewall', NULL, '192.168.1.1', " \
+	"NULL, NULL, 'icmp', 30000, 1790787600000, NULL), "                       \
+	"(2, 'ap-thon-1', 'Nhà văn hóa thôn 1', 'wifi-ap', 'Thôn 1', "       \
+	"'thon1.ddns.net', 1, 'VNPT HD-0042', 'icmp, "                            \
+	"https://thon1.ddns.net/', "                                              \
+	"60000, 1790787600000, NULL);"                                            \
+	"INSERT INTO sample (id, device_id, probe, kind, ts_ms, ok, cause, "      \
+	"rtt_us, rtt_min_us, rtt_max_us, jitter_us, sent, received, "             \
+	"http_status, cert_days) VALUES "                                         \
+	"(1, 2, 0, 'icmp', 1790787601000, 1, NULL, 12000, 9000, 15000, 3000, "    \
+	"3, 3, NULL, NULL), "                                                     \
+	"(2, 2, 0, 'icmp', 1790787661000, 0, 'loss', NULL, NULL, NULL, NULL, "    \
+	"3, 0, NULL, NULL), "                                                     \
+	"(3, 2, 1, 'http', 1790787602000, 1, NULL, 250000, NULL, NULL, NULL, "    \
+	"1, 1, 200, 41);"                                                         \
+	"INSERT INTO sample_hour (device_id, kind, hour_ms, count, ok, sent, "    \
+	"received, rtt_sum_us, rtt_n, rtt_min_us, rtt_max_us) VALUES "            \
+	"(2, 'icmp', 1790787600000, 2, 1, 6, 3, 12000, 1, 9000, 15000), "         \
+	"(2, 'http', 1790787600000, 1, 1, 1, 1, 250000, 1, 250000, 250000);"      \
+	"INSERT INTO state_interval (id, device_id, state, start_ms, end_ms, "    \
+	"cause, prev_hash, hash) VALUES "                                         \
+	"(1, 2, 'unknown', 1790787600000, 1790787601000, 'monitor-stopped', "     \
+	"X'00000000000000000000000000000000"                                      \
+	"00000000000000000000000000000000', "                                     \
+	"X'11111111111111111111111111111111"                                      \
+	"11111111111111111111111111111111'), "                                    \
+	"(2, 2, 'up', 1790787601000, 1790787661000, NULL, "                       \
+	"X'11111111111111111111111111111111"                                      \
+	"11111111111111111111111111111111', "                                     \
+	"X'22222222222222222222222222222222"                                      \
+	"22222222222222222222222222222222'), "                                    \
+	"(3, 2, 'down', 1790787661000, NULL, 'loss', "                            \
+	"X'22222222222222222222222222222222"                                      \
+	"22222222222222222222222222222222', "                                     \
+	"X'33333333333333333333333333333333"                                      \
+	"33333333333333333333333333333333');"                                     \
+	"INSERT INTO alert (id, ts_ms, severity, event, device_id, details, "     \
+	"acked_ms, ack_note, prev_hash, hash) VALUES "                            \
+	"(1, 1790787600000, 'notice', 'monitor-start', NULL, 'xanetd 0.2.0', "    \
+	"NULL, NULL, "                                                            \
+	"X'00000000000000000000000000000000"                                      \
+	"00000000000000000000000000000000', "                                     \
+	"X'11111111111111111111111111111111"                                      \
+	"11111111111111111111111111111111'), "                                    \
+	"(2, 1790787661000, 'error', 'down', 2, 'mất gói 100%', "              \
+	"1790787700000, 'đã gọi VNPT', "                                      \
+	"X'11111111111111111111111111111111"                                      \
+	"11111111111111111111111111111111', "                                     \
+	"X'22222222222222222222222222222222"                                      \
+	"22222222222222222222222222222222');"                                     \
+	"INSERT INTO maintenance (id, device_id, start_ms, end_ms, reason, "      \
+	"created_ms) VALUES "                                                     \
+	"(1, 1, 1790791200000, 1790794800000, 'thay tường lửa', "            \
+	"1790787600000);"
+
+#define ROWS_3_LAN                                                             \
+                                                                               \
+	"INSERT INTO host (id, mac, ipv4, ipv6, name, name_source, vendor, "   \
+	"os_guess, dhcp_fp, first_ms, last_ms, status, label, av_product, "    \
+	"av_last_ms) VALUES "                                                  \
+	"(1, '00:0c:29:59:fd:21', '192.168.1.23', NULL, 'KETOAN-PC', 'dhcp', " \
+	"'VMware, Inc.', 'Windows', '55:1,3,6,15;60:MSFT 5.0', "               \
+	"1790787600000, "                                                      \
+	"1790791200000, 'approved', 'PC kế toán', 'Kaspersky', "            \
+	"1790790000000), "                                                     \
+	"(2, '3c:22:fb:00:00:01', NULL, NULL, NULL, NULL, NULL, NULL, NULL, "  \
+	"1790787700000, 1790787700000, 'unknown', NULL, NULL, NULL);"          \
+	"INSERT INTO host_traffic_hour (host_id, hour_ms, bytes_in, "          \
+	"bytes_out, pkts_in, pkts_out, estimated) VALUES "                     \
+	"(1, 1790787600000, 1200000, 340000, 1500, 900, 0);"                   \
+	"INSERT INTO uplink_hour (hour_ms, bytes_in, bytes_out, peak_in_bps, " \
+	"peak_out_bps, estimated) VALUES "                                     \
+	"(1790787600000, 9000000, 1200000, 8000000.5, 900000, 1);"             \
+	"INSERT INTO lan_event (id, ts_ms, rule, mac, ip, details) VALUES "    \
+	"(1, 1790787700000, 'lan-new-host', '3c:22:fb:00:00:01', NULL, "       \
+	"'mac=3c:22:fb:00:00:01 rule=lan-new-host');"                          \
+	"INSERT INTO lan_capture (id, iface, start_ms, last_alive_ms, "        \
+	"stop_ms, "                                                            \
+	"packets, drops) VALUES "                                              \
+	"(1, 'eth0', 1790787600000, 1790791200000, 1790791200000, 52000, 0), " \
+	"(2, 'eth0', 1790791260000, 1790794860000, NULL, 1000, 2);"
+
+#define ROWS_4_SNMP                                                            \
+                                                                               \
+	"INSERT INTO metric (id, device_id, name, instance, ts_ms, value) "    \
+	"VALUES (1, 2, 'if_in_bps', '2', 1790787601000, 1500000.5), "          \
+	"(2, 2, 'cpu_pct', '', 1790787601000, 12), "                           \
+	"(3, 2, 'clients', '1', 1790787601000, 7);"                            \
+	"INSERT INTO metric_hour (device_id, name, instance, hour_ms, count, " \
+	"sum, min, max) VALUES "                                               \
+	"(2, 'if_in_bps', '2', 1790787600000, 2, 3000000, 1000000, 2000000), " \
+	"(2, 'cpu_pct', '', 1790787600000, 1, 12, 12, 12);"                    \
+	"INSERT INTO snmp_system (device_id, sys_name, sys_descr, "            \
+	"sys_object_id, uptime_cs, profile, updated_ms) VALUES "               \
+	"(2, 'ap-thon-1', 'UAP-AC-Lite 6.5.28', '1.3.6.1.4.1.41112', "         \
+	"27648000, 'unifi', 1790787601000);"                                   \
+	"INSERT INTO snmp_iface (device_id, if_index, name, alias, admin, "    \
+	"oper, speed_bps, in_bps, out_bps, in_errors, out_errors, "            \
+	"in_discards, out_discards, important, updated_ms) VALUES "            \
+	"(2, 2, 'eth0', 'uplink VNPT', 1, 1, 1000000000, 1500000.5, 20000, "   \
+	"0, 0, 0.1, 0, 1, 1790787601000), "                                    \
+	"(2, 3, 'ath0', '', 1, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "  \
+	"0, 1790787601000);"                                                   \
+	"INSERT INTO snmp_text (device_id, label, value, updated_ms) VALUES "  \
+	"(2, 'firmware', 'v6.5.28', 1790787601000);"
+
 /*
  * Rows valid at each schema version: fixtures[V] is run on a database at
  * version V. When you add migration N, add fixtures[N] with rows for
@@ -41,248 +155,11 @@ static const char *const fixtures[] = {
     "(3, 'pc-ketoan', 'Máy kế toán', 'pc', 'UBND', NULL, 1, NULL, NULL, "
     "NULL, 1790787600000, 1790791200000);",
     /* 2: hashes are placeholders; migrations do not verify chains. */
-    "INSERT INTO monitor_run (id, start_ms, last_alive_ms, stop_ms, "
-    "stop_reason, version, config_hash) VALUES "
-    "(1, 1790787600000, 1790791200000, 1790791200000, 'stop', '0.2.0', "
-    "'9f86d081884c7d65');"
-    "INSERT INTO device (id, key, name, kind, grp, address, parent_id, "
-    "isp, probes, interval_ms, added_ms, retired_ms) VALUES "
-    "(1, 'fw-ubnd', 'Tường lửa UBND', 'firewall', NULL, '192.168.1.1', "
-    "NULL, NULL, 'icmp', 30000, 1790787600000, NULL), "
-    "(2, 'ap-thon-1', 'Nhà văn hóa thôn 1', 'wifi-ap', 'Thôn 1', "
-    "'thon1.ddns.net', 1, 'VNPT HD-0042', 'icmp, https://thon1.ddns.net/', "
-    "60000, 1790787600000, NULL);"
-    "INSERT INTO sample (id, device_id, probe, kind, ts_ms, ok, cause, "
-    "rtt_us, rtt_min_us, rtt_max_us, jitter_us, sent, received, "
-    "http_status, cert_days) VALUES "
-    "(1, 2, 0, 'icmp', 1790787601000, 1, NULL, 12000, 9000, 15000, 3000, "
-    "3, 3, NULL, NULL), "
-    "(2, 2, 0, 'icmp', 1790787661000, 0, 'loss', NULL, NULL, NULL, NULL, "
-    "3, 0, NULL, NULL), "
-    "(3, 2, 1, 'http', 1790787602000, 1, NULL, 250000, NULL, NULL, NULL, "
-    "1, 1, 200, 41);"
-    "INSERT INTO sample_hour (device_id, kind, hour_ms, count, ok, sent, "
-    "received, rtt_sum_us, rtt_n, rtt_min_us, rtt_max_us) VALUES "
-    "(2, 'icmp', 1790787600000, 2, 1, 6, 3, 12000, 1, 9000, 15000), "
-    "(2, 'http', 1790787600000, 1, 1, 1, 1, 250000, 1, 250000, 250000);"
-    "INSERT INTO state_interval (id, device_id, state, start_ms, end_ms, "
-    "cause, prev_hash, hash) VALUES "
-    "(1, 2, 'unknown', 1790787600000, 1790787601000, 'monitor-stopped', "
-    "X'00000000000000000000000000000000"
-    "00000000000000000000000000000000', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111'), "
-    "(2, 2, 'up', 1790787601000, 1790787661000, NULL, "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222'), "
-    "(3, 2, 'down', 1790787661000, NULL, 'loss', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222', "
-    "X'33333333333333333333333333333333"
-    "33333333333333333333333333333333');"
-    "INSERT INTO alert (id, ts_ms, severity, event, device_id, details, "
-    "acked_ms, ack_note, prev_hash, hash) VALUES "
-    "(1, 1790787600000, 'notice', 'monitor-start', NULL, 'xanetd 0.2.0', "
-    "NULL, NULL, "
-    "X'00000000000000000000000000000000"
-    "00000000000000000000000000000000', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111'), "
-    "(2, 1790787661000, 'error', 'down', 2, 'mất gói 100%', "
-    "1790787700000, 'đã gọi VNPT', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222');"
-    "INSERT INTO maintenance (id, device_id, start_ms, end_ms, reason, "
-    "created_ms) VALUES "
-    "(1, 1, 1790791200000, 1790794800000, 'thay tường lửa', "
-    "1790787600000);",
+    ROWS_2,
     /* 3: the rows of 2, and the LAN tables. */
-    "INSERT INTO monitor_run (id, start_ms, last_alive_ms, stop_ms, "
-    "stop_reason, version, config_hash) VALUES "
-    "(1, 1790787600000, 1790791200000, 1790791200000, 'stop', '0.2.0', "
-    "'9f86d081884c7d65');"
-    "INSERT INTO device (id, key, name, kind, grp, address, parent_id, "
-    "isp, probes, interval_ms, added_ms, retired_ms) VALUES "
-    "(1, 'fw-ubnd', 'Tường lửa UBND', 'firewall', NULL, '192.168.1.1', "
-    "NULL, NULL, 'icmp', 30000, 1790787600000, NULL), "
-    "(2, 'ap-thon-1', 'Nhà văn hóa thôn 1', 'wifi-ap', 'Thôn 1', "
-    "'thon1.ddns.net', 1, 'VNPT HD-0042', 'icmp, https://thon1.ddns.net/', "
-    "60000, 1790787600000, NULL);"
-    "INSERT INTO sample (id, device_id, probe, kind, ts_ms, ok, cause, "
-    "rtt_us, rtt_min_us, rtt_max_us, jitter_us, sent, received, "
-    "http_status, cert_days) VALUES "
-    "(1, 2, 0, 'icmp', 1790787601000, 1, NULL, 12000, 9000, 15000, 3000, "
-    "3, 3, NULL, NULL), "
-    "(2, 2, 0, 'icmp', 1790787661000, 0, 'loss', NULL, NULL, NULL, NULL, "
-    "3, 0, NULL, NULL), "
-    "(3, 2, 1, 'http', 1790787602000, 1, NULL, 250000, NULL, NULL, NULL, "
-    "1, 1, 200, 41);"
-    "INSERT INTO sample_hour (device_id, kind, hour_ms, count, ok, sent, "
-    "received, rtt_sum_us, rtt_n, rtt_min_us, rtt_max_us) VALUES "
-    "(2, 'icmp', 1790787600000, 2, 1, 6, 3, 12000, 1, 9000, 15000), "
-    "(2, 'http', 1790787600000, 1, 1, 1, 1, 250000, 1, 250000, 250000);"
-    "INSERT INTO state_interval (id, device_id, state, start_ms, end_ms, "
-    "cause, prev_hash, hash) VALUES "
-    "(1, 2, 'unknown', 1790787600000, 1790787601000, 'monitor-stopped', "
-    "X'00000000000000000000000000000000"
-    "00000000000000000000000000000000', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111'), "
-    "(2, 2, 'up', 1790787601000, 1790787661000, NULL, "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222'), "
-    "(3, 2, 'down', 1790787661000, NULL, 'loss', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222', "
-    "X'33333333333333333333333333333333"
-    "33333333333333333333333333333333');"
-    "INSERT INTO alert (id, ts_ms, severity, event, device_id, details, "
-    "acked_ms, ack_note, prev_hash, hash) VALUES "
-    "(1, 1790787600000, 'notice', 'monitor-start', NULL, 'xanetd 0.2.0', "
-    "NULL, NULL, "
-    "X'00000000000000000000000000000000"
-    "00000000000000000000000000000000', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111'), "
-    "(2, 1790787661000, 'error', 'down', 2, 'mất gói 100%', "
-    "1790787700000, 'đã gọi VNPT', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222');"
-    "INSERT INTO maintenance (id, device_id, start_ms, end_ms, reason, "
-    "created_ms) VALUES "
-    "(1, 1, 1790791200000, 1790794800000, 'thay tường lửa', "
-    "1790787600000);"
-    "INSERT INTO host (id, mac, ipv4, ipv6, name, name_source, vendor, "
-    "os_guess, dhcp_fp, first_ms, last_ms, status, label, av_product, "
-    "av_last_ms) VALUES "
-    "(1, '00:0c:29:59:fd:21', '192.168.1.23', NULL, 'KETOAN-PC', 'dhcp', "
-    "'VMware, Inc.', 'Windows', '55:1,3,6,15;60:MSFT 5.0', 1790787600000, "
-    "1790791200000, 'approved', 'PC kế toán', 'Kaspersky', 1790790000000), "
-    "(2, '3c:22:fb:00:00:01', NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "1790787700000, 1790787700000, 'unknown', NULL, NULL, NULL);"
-    "INSERT INTO host_traffic_hour (host_id, hour_ms, bytes_in, "
-    "bytes_out, pkts_in, pkts_out, estimated) VALUES "
-    "(1, 1790787600000, 1200000, 340000, 1500, 900, 0);"
-    "INSERT INTO uplink_hour (hour_ms, bytes_in, bytes_out, peak_in_bps, "
-    "peak_out_bps, estimated) VALUES "
-    "(1790787600000, 9000000, 1200000, 8000000.5, 900000, 1);"
-    "INSERT INTO lan_event (id, ts_ms, rule, mac, ip, details) VALUES "
-    "(1, 1790787700000, 'lan-new-host', '3c:22:fb:00:00:01', NULL, "
-    "'mac=3c:22:fb:00:00:01 rule=lan-new-host');"
-    "INSERT INTO lan_capture (id, iface, start_ms, last_alive_ms, stop_ms, "
-    "packets, drops) VALUES "
-    "(1, 'eth0', 1790787600000, 1790791200000, 1790791200000, 52000, 0), "
-    "(2, 'eth0', 1790791260000, 1790794860000, NULL, 1000, 2);",
+    ROWS_2 ROWS_3_LAN,
     /* 4: the rows of 3, and the SNMP tables. */
-    "INSERT INTO monitor_run (id, start_ms, last_alive_ms, stop_ms, "
-    "stop_reason, version, config_hash) VALUES "
-    "(1, 1790787600000, 1790791200000, 1790791200000, 'stop', '0.2.0', "
-    "'9f86d081884c7d65');"
-    "INSERT INTO device (id, key, name, kind, grp, address, parent_id, "
-    "isp, probes, interval_ms, added_ms, retired_ms) VALUES "
-    "(1, 'fw-ubnd', 'Tường lửa UBND', 'firewall', NULL, '192.168.1.1', "
-    "NULL, NULL, 'icmp', 30000, 1790787600000, NULL), "
-    "(2, 'ap-thon-1', 'Nhà văn hóa thôn 1', 'wifi-ap', 'Thôn 1', "
-    "'thon1.ddns.net', 1, 'VNPT HD-0042', 'icmp, https://thon1.ddns.net/', "
-    "60000, 1790787600000, NULL);"
-    "INSERT INTO sample (id, device_id, probe, kind, ts_ms, ok, cause, "
-    "rtt_us, rtt_min_us, rtt_max_us, jitter_us, sent, received, "
-    "http_status, cert_days) VALUES "
-    "(1, 2, 0, 'icmp', 1790787601000, 1, NULL, 12000, 9000, 15000, 3000, "
-    "3, 3, NULL, NULL), "
-    "(2, 2, 0, 'icmp', 1790787661000, 0, 'loss', NULL, NULL, NULL, NULL, "
-    "3, 0, NULL, NULL), "
-    "(3, 2, 1, 'http', 1790787602000, 1, NULL, 250000, NULL, NULL, NULL, "
-    "1, 1, 200, 41);"
-    "INSERT INTO sample_hour (device_id, kind, hour_ms, count, ok, sent, "
-    "received, rtt_sum_us, rtt_n, rtt_min_us, rtt_max_us) VALUES "
-    "(2, 'icmp', 1790787600000, 2, 1, 6, 3, 12000, 1, 9000, 15000), "
-    "(2, 'http', 1790787600000, 1, 1, 1, 1, 250000, 1, 250000, 250000);"
-    "INSERT INTO state_interval (id, device_id, state, start_ms, end_ms, "
-    "cause, prev_hash, hash) VALUES "
-    "(1, 2, 'unknown', 1790787600000, 1790787601000, 'monitor-stopped', "
-    "X'00000000000000000000000000000000"
-    "00000000000000000000000000000000', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111'), "
-    "(2, 2, 'up', 1790787601000, 1790787661000, NULL, "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222'), "
-    "(3, 2, 'down', 1790787661000, NULL, 'loss', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222', "
-    "X'33333333333333333333333333333333"
-    "33333333333333333333333333333333');"
-    "INSERT INTO alert (id, ts_ms, severity, event, device_id, details, "
-    "acked_ms, ack_note, prev_hash, hash) VALUES "
-    "(1, 1790787600000, 'notice', 'monitor-start', NULL, 'xanetd 0.2.0', "
-    "NULL, NULL, "
-    "X'00000000000000000000000000000000"
-    "00000000000000000000000000000000', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111'), "
-    "(2, 1790787661000, 'error', 'down', 2, 'mất gói 100%', "
-    "1790787700000, 'đã gọi VNPT', "
-    "X'11111111111111111111111111111111"
-    "11111111111111111111111111111111', "
-    "X'22222222222222222222222222222222"
-    "22222222222222222222222222222222');"
-    "INSERT INTO maintenance (id, device_id, start_ms, end_ms, reason, "
-    "created_ms) VALUES "
-    "(1, 1, 1790791200000, 1790794800000, 'thay tường lửa', "
-    "1790787600000);"
-    "INSERT INTO host (id, mac, ipv4, ipv6, name, name_source, vendor, "
-    "os_guess, dhcp_fp, first_ms, last_ms, status, label, av_product, "
-    "av_last_ms) VALUES "
-    "(1, '00:0c:29:59:fd:21', '192.168.1.23', NULL, 'KETOAN-PC', 'dhcp', "
-    "'VMware, Inc.', 'Windows', '55:1,3,6,15;60:MSFT 5.0', 1790787600000, "
-    "1790791200000, 'approved', 'PC kế toán', 'Kaspersky', 1790790000000), "
-    "(2, '3c:22:fb:00:00:01', NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "1790787700000, 1790787700000, 'unknown', NULL, NULL, NULL);"
-    "INSERT INTO host_traffic_hour (host_id, hour_ms, bytes_in, "
-    "bytes_out, pkts_in, pkts_out, estimated) VALUES "
-    "(1, 1790787600000, 1200000, 340000, 1500, 900, 0);"
-    "INSERT INTO uplink_hour (hour_ms, bytes_in, bytes_out, peak_in_bps, "
-    "peak_out_bps, estimated) VALUES "
-    "(1790787600000, 9000000, 1200000, 8000000.5, 900000, 1);"
-    "INSERT INTO lan_event (id, ts_ms, rule, mac, ip, details) VALUES "
-    "(1, 1790787700000, 'lan-new-host', '3c:22:fb:00:00:01', NULL, "
-    "'mac=3c:22:fb:00:00:01 rule=lan-new-host');"
-    "INSERT INTO lan_capture (id, iface, start_ms, last_alive_ms, stop_ms, "
-    "packets, drops) VALUES "
-    "(1, 'eth0', 1790787600000, 1790791200000, 1790791200000, 52000, 0), "
-    "(2, 'eth0', 1790791260000, 1790794860000, NULL, 1000, 2);"
-    "INSERT INTO metric (id, device_id, name, instance, ts_ms, value) "
-    "VALUES (1, 2, 'if_in_bps', '2', 1790787601000, 1500000.5), "
-    "(2, 2, 'cpu_pct', '', 1790787601000, 12), "
-    "(3, 2, 'clients', '1', 1790787601000, 7);"
-    "INSERT INTO metric_hour (device_id, name, instance, hour_ms, count, "
-    "sum, min, max) VALUES "
-    "(2, 'if_in_bps', '2', 1790787600000, 2, 3000000, 1000000, 2000000), "
-    "(2, 'cpu_pct', '', 1790787600000, 1, 12, 12, 12);"
-    "INSERT INTO snmp_system (device_id, sys_name, sys_descr, "
-    "sys_object_id, uptime_cs, profile, updated_ms) VALUES "
-    "(2, 'ap-thon-1', 'UAP-AC-Lite 6.5.28', '1.3.6.1.4.1.41112', "
-    "27648000, 'unifi', 1790787601000);"
-    "INSERT INTO snmp_iface (device_id, if_index, name, alias, admin, "
-    "oper, speed_bps, in_bps, out_bps, in_errors, out_errors, "
-    "in_discards, out_discards, important, updated_ms) VALUES "
-    "(2, 2, 'eth0', 'uplink VNPT', 1, 1, 1000000000, 1500000.5, 20000, "
-    "0, 0, 0.1, 0, 1, 1790787601000), "
-    "(2, 3, 'ath0', '', 1, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "0, 1790787601000);"
-    "INSERT INTO snmp_text (device_id, label, value, updated_ms) VALUES "
-    "(2, 'firmware', 'v6.5.28', 1790787601000);",
+    ROWS_2 ROWS_3_LAN ROWS_4_SNMP,
 };
 
 #define NFIXTURES ((int)(sizeof fixtures / sizeof fixtures[0]))

@@ -18,32 +18,12 @@
 #include "probes/snmptrap.h"
 #include "tests/unit/testutil.h"
 
-static char tmpdir[64];
-
 #define SITE                                                              \
 	"[site]\nname = Xã Tân Phú\n[daemon]\nstate_dir = st\n[lan]\n" \
 	"enabled = no\n"
 #define DEV(key) "[device " key "]\nname = " key "\nkind = switch\n"
 
-static int
-group_setup(void **state)
-{
-	snmp_quiet_init("test");
-	return scratch_enter(tmpdir, sizeof tmpdir, "snmpengine");
-}
-
-static int
-group_teardown(void **state)
-{
-	return scratch_leave(tmpdir);
-}
-
-static struct config *
-load_text(const char *text, char *err, size_t errlen)
-{
-	write_file("t.conf", text);
-	return config_load("t.conf", err, errlen);
-}
+SCRATCH_GROUP("snmpengine")
 
 static void
 test_keys_parsed(void **state)
@@ -392,5 +372,6 @@ main(void)
 	    cmocka_unit_test(test_trap_decode),
 	};
 
+	snmp_quiet_init("test");
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

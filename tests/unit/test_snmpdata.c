@@ -230,6 +230,18 @@ generic(void)
 	return snmp_profile_find(NULL, "generic");
 }
 
+/* Run L through D for DEV with profile P at NOW_MS into R (cleared first); frees L. */
+static void
+update(struct snmp_devdata *d, const struct snmp_profile *p,
+    const struct config_device *dev, netsnmp_variable_list *l, int64_t now_ms,
+    struct rec *r)
+{
+	struct snmp_sink s = rec_sink(r);
+
+	snmp_devdata_update(d, p, dev, l, now_ms, &s);
+	snmp_free_varbind(l);
+}
+
 /* ---- profiles and plans ---- */
 
 static void
@@ -379,7 +391,6 @@ test_rates_hc_and_errors(void **state)
 	struct snmp_devdata *d = snmp_devdata_new();
 	struct config_device dev = test_dev(NULL, NULL);
 	struct rec r;
-	struct snmp_sink s = rec_sink(&r);
 	netsnmp_variable_list *l = NULL;
 
 	vb_system(&l, 100000);
@@ -389,8 +400,7 @@ test_rates_hc_and_errors(void **state)
 	vb_long(&l, "1.3.6.1.2.1.2.2.1.14.2", ASN_COUNTER, 10);
 	vb_long(&l, "1.3.6.1.2.1.2.2.1.19.2", ASN_COUNTER, 0);
 	vb_str(&l, "1.3.6.1.2.1.31.1.1.1.1.2", "ether1");
-	snmp_devdata_update(d, generic(), &dev, l, 1000000, &s);
-	snmp_free_varbind(l);
+	update(d, generic(), &dev, l, 1000000, &r);
 	/* The first poll is the baseline: no rates yet. */
 	assert_int_equal(r.nsys, 1);
 	assert_string_equal(r.sysname, "ap-thon-1");
@@ -405,7 +415,6 @@ test_rates_hc_and_errors(void **state)
 	assert_true(r.ifs[0].in_bps < 0);
 	assert_int_equal(r.nwarn, 0);
 
-	s = rec_sink(&r);
 	l = NULL;
 	vb_system(&l, 101000);
 	vb_if32(&l, 2, "eth0", 1, 999, 999); /* ignored: HC counters win */
@@ -413,8 +422,7 @@ test_rates_hc_and_errors(void **state)
 	vb_c64(&l, "1.3.6.1.2.1.31.1.1.1.10.2", UINT64_C(7000125000));
 	vb_long(&l, "1.3.6.1.2.1.2.2.1.14.2", ASN_COUNTER, 30);
 	vb_long(&l, "1.3.6.1.2.1.2.2.1.19.2", ASN_COUNTER, 5);
-	snmp_devdata_update(d, generic(), &dev, l, 1010000, &s);
-	snmp_free_varbind(l);
+	update(d, generic(), &dev, l, 1010000, &r);
 	assert_float_equal(metric_of(&r, "if_in_bps", "2"), 1000000.0, 1e-6);
 	assert_float_equal(metric_of(&r, "if_out_bps", "2"), 100000.0, 1e-6);
 	assert_float_equal(metric_of(&r, "if_in_errors", "2"), 2.0, 1e-9);
@@ -431,13 +439,11 @@ poll32(struct snmp_devdata *d, struct rec *r, unsigned long in,
     unsigned long uptime, int64_t t_ms)
 {
 	struct config_device dev = test_dev(NULL, NULL);
-	struct snmp_sink s = rec_sink(r);
 	netsnmp_variable_list *l = NULL;
 
 	vb_system(&l, uptime);
 	vb_if32(&l, 1, "eth0", 1, in, 0);
-	snmp_devdata_update(d, generic(), &dev, l, t_ms, &s);
-	snmp_free_varbind(l);
+	update(d, generic(), &dev, l, t_ms, r);
 }
 
 static void
@@ -498,25 +504,30 @@ test_reboot_once(void **state)
 	snmp_devdata_free(d);
 }
 
+/* Round ROUND of test_link_events: ether1, ether2 and wlan1 with OPER. */
+static void
+link_round(struct snmp_devdata *d, const struct config_device *dev,
+    struct rec *r, int round, const long oper[3])
+{
+	netsnmp_variable_list *l = NULL;
+
+	vb_system(&l, 1000 + (unsigned long)round * 1000);
+	vb_if32(&l, 2, "ether1", oper[0], 0, 0);
+	vb_if32(&l, 3, "ether2", oper[1], 0, 0);
+	vb_if32(&l, 7, "wlan1", oper[2], 0, 0);
+	update(d, generic(), dev, l, round * 10000, r);
+}
+
 static void
 test_link_events(void **state)
 {
 	struct snmp_devdata *d = snmp_devdata_new();
 	struct config_device dev = test_dev("ether1, 7", NULL);
 	struct rec r;
-	struct snmp_sink s;
 	long oper[][3] = {{1, 1, 1}, {2, 2, 1}, {1, 2, 2}, {1, 2, 2}};
 
 	for (int round = 0; round < 4; round++) {
-		netsnmp_variable_list *l = NULL;
-
-		s = rec_sink(&r);
-		vb_system(&l, 1000 + (unsigned long)round * 1000);
-		vb_if32(&l, 2, "ether1", oper[round][0], 0, 0);
-		vb_if32(&l, 3, "ether2", oper[round][1], 0, 0);
-		vb_if32(&l, 7, "wlan1", oper[round][2], 0, 0);
-		snmp_devdata_update(d, generic(), &dev, l, round * 10000, &s);
-		snmp_free_varbind(l);
+		link_round(d, &dev, &r, round, oper[round]);
 		assert_int_equal(r.nif, 3);
 		assert_true(r.ifs[0].important);
 		assert_false(r.ifs[1].important);
@@ -529,15 +540,7 @@ test_link_events(void **state)
 
 	d = snmp_devdata_new();
 	for (int round = 0; round < 3; round++) {
-		netsnmp_variable_list *l = NULL;
-
-		s = rec_sink(&r);
-		vb_system(&l, 1000 + (unsigned long)round * 1000);
-		vb_if32(&l, 2, "ether1", oper[round][0], 0, 0);
-		vb_if32(&l, 3, "ether2", oper[round][1], 0, 0);
-		vb_if32(&l, 7, "wlan1", oper[round][2], 0, 0);
-		snmp_devdata_update(d, generic(), &dev, l, round * 10000, &s);
-		snmp_free_varbind(l);
+		link_round(d, &dev, &r, round, oper[round]);
 		if (round == 1) {
 			assert_int_equal(r.nev, 1);
 			assert_string_equal(r.events[0][0], "link-down");
@@ -565,7 +568,6 @@ test_wrong_types_exceptions_huge(void **state)
 	struct snmp_devdata *d = snmp_devdata_new();
 	struct config_device dev = test_dev(NULL, NULL);
 	struct rec r;
-	struct snmp_sink s = rec_sink(&r);
 	netsnmp_variable_list *l = NULL;
 	char *big = xmalloc(65536 + 1);
 	long x = 5;
@@ -579,8 +581,7 @@ test_wrong_types_exceptions_huge(void **state)
 	vb_add(&l, "1.3.6.1.2.1.2.2.1.10.1", ASN_OCTET_STR, "12", 2);
 	vb_add(&l, "1.3.6.1.2.1.2.2.1.20", SNMP_ENDOFMIBVIEW, NULL, 0);
 	vb_add(&l, "1.3.6.1.2.1.25.3.3.1.2.1", ASN_INTEGER, &x, sizeof x);
-	snmp_devdata_update(d, generic(), &dev, l, 0, &s);
-	snmp_free_varbind(l);
+	update(d, generic(), &dev, l, 0, &r);
 	free(big);
 	assert_int_equal(r.nsys, 1);
 	assert_true(r.sysdescr_len > 0 && r.sysdescr_len < 512);
@@ -597,7 +598,6 @@ test_wrong_types_exceptions_huge(void **state)
 	assert_int_equal(r.nif, 1);
 
 	/* Many bad cells: at most 5 warnings and one summary. */
-	s = rec_sink(&r);
 	l = NULL;
 	vb_add(&l, "1.3.6.1.2.1.2.2.1.16.1", SNMP_NOSUCHINSTANCE, NULL, 0);
 	vb_add(&l, "1.3.6.1.2.1.2.2.1.8.1", ASN_GAUGE, &x, sizeof x);
@@ -608,8 +608,7 @@ test_wrong_types_exceptions_huge(void **state)
 		vb_add(&l, o, ASN_INTEGER, &x, sizeof x);
 	}
 	vb_add(&l, "1.3.6.1.2.1.2.2.1.8.0", ASN_INTEGER, &x, sizeof x);
-	snmp_devdata_update(d, generic(), &dev, l, 1000, &s);
-	snmp_free_varbind(l);
+	update(d, generic(), &dev, l, 1000, &r);
 	assert_int_equal(r.nwarn, 6);
 	assert_true(warned(&r, "1.3.6.1.2.1.2.2.1.16.1: noSuchInstance"));
 	assert_true(warned(&r, "not a table row index"));
@@ -640,7 +639,6 @@ test_cpu_mem(void **state)
 	struct snmp_devdata *d = snmp_devdata_new();
 	struct config_device dev = test_dev(NULL, NULL);
 	struct rec r;
-	struct snmp_sink s = rec_sink(&r);
 	netsnmp_variable_list *l = NULL;
 
 	vb_long(&l, "1.3.6.1.2.1.25.3.3.1.2.196608", ASN_INTEGER, 10);
@@ -658,8 +656,7 @@ test_cpu_mem(void **state)
 	vb_long(&l, "1.3.6.1.2.1.25.2.3.1.6.1", ASN_INTEGER, 500);
 	vb_long(&l, "1.3.6.1.2.1.25.2.3.1.6.3", ASN_INTEGER, 9000);
 	vb_long(&l, "1.3.6.1.2.1.25.2.3.1.6.31", ASN_INTEGER, 99000);
-	snmp_devdata_update(d, generic(), &dev, l, 0, &s);
-	snmp_free_varbind(l);
+	update(d, generic(), &dev, l, 0, &r);
 	assert_float_equal(metric_of(&r, "cpu_pct", ""), 22.5, 1e-9);
 	assert_float_equal(metric_of(&r, "mem_used_pct", ""), 25.0, 1e-9);
 	assert_int_equal(r.nsys, 0); /* no system group in this poll */
@@ -673,39 +670,30 @@ test_clients(void **state)
 	struct snmp_devdata *d = snmp_devdata_new();
 	struct config_device dev = test_dev(NULL, NULL);
 	struct rec r;
-	struct snmp_sink s = rec_sink(&r);
 	netsnmp_variable_list *l = NULL;
 
 	vb_long(&l, "1.3.6.1.4.1.41112.1.6.1.2.1.8.1", ASN_INTEGER, 5);
 	vb_long(&l, "1.3.6.1.4.1.41112.1.6.1.2.1.8.2", ASN_GAUGE, 3);
 	/* Not the profile's: a MikroTik column on a UniFi is ignored. */
 	vb_long(&l, "1.3.6.1.4.1.14988.1.1.1.3.1.6.4", ASN_COUNTER, 9);
-	snmp_devdata_update(
-	    d, snmp_profile_find(NULL, "unifi"), &dev, l, 0, &s);
-	snmp_free_varbind(l);
+	update(d, snmp_profile_find(NULL, "unifi"), &dev, l, 0, &r);
 	assert_float_equal(metric_of(&r, "clients", "1"), 5, 0);
 	assert_float_equal(metric_of(&r, "clients", "2"), 3, 0);
 	assert_true(metric_of(&r, "clients", "4") == -12345);
 
-	s = rec_sink(&r);
 	l = NULL;
 	vb_long(&l, "1.3.6.1.4.1.14988.1.1.1.3.1.6.4", ASN_COUNTER, 9);
-	snmp_devdata_update(
-	    d, snmp_profile_find(NULL, "mikrotik"), &dev, l, 0, &s);
-	snmp_free_varbind(l);
+	update(d, snmp_profile_find(NULL, "mikrotik"), &dev, l, 0, &r);
 	assert_float_equal(metric_of(&r, "clients", "4"), 9, 0);
 
 	/* Aruba: per radio, indexed by the AP's MAC and the radio. */
-	s = rec_sink(&r);
 	l = NULL;
 	vb_long(&l, "1.3.6.1.4.1.14823.2.3.3.1.2.2.1.21.0.11.134.1.2.3.0",
 	    ASN_GAUGE, 12);
 	vb_long(&l, "1.3.6.1.4.1.14823.2.3.3.1.2.2.1.21.0.11.134.1.2.3.1",
 	    ASN_GAUGE, 4);
 	vb_str(&l, "1.3.6.1.4.1.14823.2.3.3.1.2.2.1.21.0.11.134.1.2.3.2", "x");
-	snmp_devdata_update(
-	    d, snmp_profile_find(NULL, "aruba"), &dev, l, 0, &s);
-	snmp_free_varbind(l);
+	update(d, snmp_profile_find(NULL, "aruba"), &dev, l, 0, &r);
 	assert_float_equal(metric_of(&r, "clients", "0.11.134.1.2.3.0"), 12, 0);
 	assert_float_equal(metric_of(&r, "clients", "0.11.134.1.2.3.1"), 4, 0);
 	assert_true(warned(&r, "client count: wrong type OCTET STRING"));
@@ -723,7 +711,6 @@ test_custom(void **state)
 			   "fw:1.3.6.1.4.1.9999.2.0:string,"
 			   "gone:1.3.6.1.4.1.9999.3.0:gauge");
 	struct rec r;
-	struct snmp_sink s = rec_sink(&r);
 	netsnmp_variable_list *l = NULL;
 
 	vb_long(&l, "1.3.6.1.4.1.2021.13.16.2.1.3.1", ASN_GAUGE, 41000);
@@ -731,8 +718,7 @@ test_custom(void **state)
 	vb_str(&l, "1.3.6.1.4.1.2021.10.1.3.1", "0.15");
 	vb_str(&l, "1.3.6.1.4.1.9999.2.0", "v6.5.28");
 	vb_add(&l, "1.3.6.1.4.1.9999.3.0", SNMP_NOSUCHINSTANCE, NULL, 0);
-	snmp_devdata_update(d, NULL, &dev, l, 0, &s);
-	snmp_free_varbind(l);
+	update(d, NULL, &dev, l, 0, &r);
 	assert_float_equal(metric_of(&r, "temp", ""), 41000, 0);
 	assert_float_equal(metric_of(&r, "load", ""), 0.15, 1e-12);
 	assert_true(metric_of(&r, "pkts", "") == -12345);
@@ -741,11 +727,9 @@ test_custom(void **state)
 	assert_string_equal(r.texts[0][1], "v6.5.28");
 	assert_true(warned(&r, "custom 'gone': noSuchInstance"));
 
-	s = rec_sink(&r);
 	l = NULL;
 	vb_long(&l, "1.3.6.1.4.1.9999.1.0", ASN_COUNTER, 94); /* wrapped */
-	snmp_devdata_update(d, NULL, &dev, l, 20000, &s);
-	snmp_free_varbind(l);
+	update(d, NULL, &dev, l, 20000, &r);
 	assert_float_equal(metric_of(&r, "pkts", ""), 5.0, 1e-12);
 	snmp_devdata_free(d);
 }

@@ -1,4 +1,4 @@
-/* testutil.c - what the unit tests share: scratch directories, files, SQLite. */
+/* testutil.c - what the unit tests share: scratch directories, files, configs, SQLite. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/config.h"
 #include "common/util.h"
 #include "store/db.h"
 #include "store/writer.h"
@@ -66,6 +67,26 @@ write_file(const char *path, const char *text)
 	assert_non_null(fp);
 	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
 	assert_int_equal(fclose(fp), 0);
+}
+
+struct config *
+load_text(const char *text, char *err, size_t errlen)
+{
+	write_file("t.conf", text);
+	return config_load("t.conf", err, errlen);
+}
+
+void
+assert_load_fails(const char *text, const char *want)
+{
+	char err[4096];
+	struct config *cfg = load_text(text, err, sizeof err);
+
+	if (cfg != NULL) {
+		config_free(cfg);
+		fail_msg("accepted: %s", text);
+	}
+	assert_string_equal(err, want);
 }
 
 void

@@ -1,4 +1,4 @@
-/* testutil.h - what the unit tests share: scratch directories, files, SQLite. */
+/* testutil.h - what the unit tests share: scratch directories, files, configs, SQLite. */
 #ifndef XANET_TEST_TESTUTIL_H
 #define XANET_TEST_TESTUTIL_H
 
@@ -22,9 +22,31 @@ int scratch_remove(const char *dir);
  */
 int scratch_enter(char *dir, size_t len, const char *name);
 int scratch_leave(const char *dir);
+/*
+ * Defines tmpdir and the static group_setup and group_teardown above
+ * for a test file whose tests all run in /tmp/xanet-test-NAME-XXXXXX.
+ */
+#define SCRATCH_GROUP(name)                                          \
+	static char tmpdir[64];                                      \
+	static int group_setup(void **state)                         \
+	{                                                            \
+		(void)state;                                         \
+		return scratch_enter(tmpdir, sizeof tmpdir, (name)); \
+	}                                                            \
+	static int group_teardown(void **state)                      \
+	{                                                            \
+		(void)state;                                         \
+		return scratch_leave(tmpdir);                        \
+	}
 
 /* Write TEXT to PATH, replacing it; fails the test if it cannot. */
 void write_file(const char *path, const char *text);
+
+struct config;
+/* Load TEXT as t.conf in the current directory: the config, or NULL with ERR filled. */
+struct config *load_text(const char *text, char *err, size_t errlen);
+/* TEXT as t.conf must be refused with exactly the message WANT. */
+void assert_load_fails(const char *text, const char *want);
 
 /* Run SQL on DB; fails the test with SQLite's message if it errs. */
 void exec_ok(sqlite3 *db, const char *sql);
