@@ -233,6 +233,62 @@ status_add_uptime(struct ctl *ctl, json_t *st)
 	sqlite3_close(db);
 }
 
+static long long
+status_int(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* One line on the LAN sampler, when it runs. */
+static void
+status_print_lan(json_t *lan)
+{
+	json_t *ifs = json_object_get(lan, "interfaces"), *f;
+	size_t i;
+
+	if (!json_is_object(lan) ||
+	    !json_is_true(json_object_get(lan, "enabled")))
+		return;
+	printf("lan:       ");
+	json_array_foreach(ifs, i, f)
+	{
+		const char *err =
+		    json_string_value(json_object_get(f, "error"));
+
+		printf("%s%s%s%s", i ? ", " : "",
+		    json_string_value(json_object_get(f, "name"))
+			? json_string_value(json_object_get(f, "name"))
+			: "?",
+		    err ? " (" : "", err ? "stopped)" : "");
+	}
+	printf("%s%lld hosts, %lld frames, %lld dropped, %lld findings\n",
+	    json_array_size(ifs) ? ": " : "", status_int(lan, "hosts"),
+	    status_int(lan, "packets"), status_int(lan, "drops"),
+	    status_int(lan, "events"));
+}
+
+/* One line on SNMP, when any device is polled or traps are received. */
+static void
+status_print_snmp(json_t *snmp)
+{
+	json_t *traps = json_object_get(snmp, "traps");
+	bool listening = json_is_true(json_object_get(traps, "listening"));
+
+	if (!json_is_object(snmp) ||
+	    (status_int(snmp, "sessions") == 0 && !listening))
+		return;
+	printf("snmp:      %lld agents, %lld polls, %lld timeouts, %lld "
+	       "faults; traps %s",
+	    status_int(snmp, "sessions"), status_int(snmp, "polls"),
+	    status_int(snmp, "timeouts"), status_int(snmp, "faults"),
+	    listening ? "on" : "off");
+	if (listening)
+		printf(" (%lld received, %lld accepted)",
+		    status_int(traps, "received"),
+		    status_int(traps, "accepted"));
+	printf("\n");
+}
+
 static void
 status_print_running(json_t *st)
 {
@@ -247,7 +303,11 @@ status_print_running(json_t *st)
 	printf("site:      %s\n", status_str(st, "site"));
 	printf("config:    %s (%.12s)\n", status_str(st, "config"),
 	    status_str(st, "config_hash"));
-	printf("database:  %s\n\n", status_str(st, "database"));
+	printf("database:  %s\n", status_str(st, "database"));
+	status_print_lan(json_object_get(st, "lan"));
+	status_print_snmp(
+	    json_object_get(json_object_get(st, "monitor"), "snmp"));
+	printf("\n");
 	status_table(
 	    json_object_get(st, "devices"), json_object_get(st, "uptime"));
 	printf("\n%zu devices watched; uptime = up / (up + down) over the last "

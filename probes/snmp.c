@@ -84,6 +84,16 @@ struct walk {
 	bool busy, done;
 };
 
+/*
+ * A round's plan and walk cursors: ~100 KB with net-snmp's 128-sub-id
+ * OIDs, so allocated only while the round runs (a few of 1,000 sessions
+ * at a time) rather than kept in every session.
+ */
+struct snmp_round {
+	struct snmp_plan plan;
+	struct walk walks[32];
+};
+
 struct snmp_engine {
 	struct ev_loop *loop;
 	struct probes_stats *stats;
@@ -110,9 +120,8 @@ struct snmp_sess {
 
 	/* The round. */
 	bool busy;
-	struct snmp_plan plan;
+	struct snmp_round *rd; /* while a phase runs: plan and walks */
 	size_t next_scalar;
-	struct walk walks[32];
 	struct snmp_req reqs[SNMP_REQS_MAX];
 	int inflight;
 	netsnmp_variable_list *vars, *tail;
@@ -327,6 +336,13 @@ static void round_pump(struct snmp_sess *s);
 static void round_end(struct snmp_sess *s);
 
 static void
+round_free(struct snmp_sess *s)
+{
+	free(s->rd);
+	s->rd = NULL;
+}
+
+static void
 vars_free(struct snmp_sess *s)
 {
 	if (s->vars != NULL)
@@ -477,7 +493,7 @@ pdu_new(struct snmp_sess *s, int type)
 static void
 walk_send(struct snmp_sess *s, size_t col)
 {
-	struct walk *w = &s->walks[col];
+	struct walk *w = &s->rd->walks[col];
 	netsnmp_pdu *pdu;
 	struct snmp_req r = {.kind = REQ_WALK, .col = col};
 
@@ -502,8 +518,8 @@ get_send(struct snmp_sess *s, size_t first, size_t n)
 	struct snmp_req r = {.kind = REQ_GET, .first = first, .n = n};
 
 	for (size_t i = first; i < first + n; i++)
-		snmp_add_null_var(
-		    pdu, s->plan.scalars[i].name, s->plan.scalars[i].len);
+		snmp_add_null_var(pdu, s->rd->plan.scalars[i].name,
+		    s->rd->plan.scalars[i].len);
 	req_send(s, pdu, &r);
 }
 
@@ -511,22 +527,26 @@ get_send(struct snmp_sess *s, size_t first, size_t n)
 static void
 round_pump(struct snmp_sess *s)
 {
-	while (
-	    s->inflight < SNMP_INFLIGHT && s->next_scalar < s->plan.nscalars) {
-		size_t n = s->plan.nscalars - s->next_scalar;
+	/* No plan before v3 discovery ends: nothing to send yet. */
+	if (s->rd == NULL)
+		goto out;
+	while (s->inflight < SNMP_INFLIGHT &&
+	       s->next_scalar < s->rd->plan.nscalars) {
+		size_t n = s->rd->plan.nscalars - s->next_scalar;
 
 		if (n > SNMP_GET_MAX)
 			n = SNMP_GET_MAX;
 		get_send(s, s->next_scalar, n);
 		s->next_scalar += n;
 	}
-	for (size_t c = 0; c < s->plan.ncolumns && s->inflight < SNMP_INFLIGHT;
-	     c++) {
-		struct walk *w = &s->walks[c];
+	for (size_t c = 0;
+	     c < s->rd->plan.ncolumns && s->inflight < SNMP_INFLIGHT; c++) {
+		struct walk *w = &s->rd->walks[c];
 
 		if (!w->busy && !w->done)
 			walk_send(s, c);
 	}
+out:
 	sess_timer_arm(s);
 	if (s->inflight == 0)
 		round_end(s);
@@ -536,15 +556,18 @@ static void
 phase_begin(struct snmp_sess *s)
 {
 	s->bootstrap = s->prof == NULL;
-	snmp_plan_build(s->prof, s->p->dev, &s->plan);
-	if (s->plan.ncolumns > sizeof s->walks / sizeof s->walks[0])
-		s->plan.ncolumns = sizeof s->walks / sizeof s->walks[0];
+	if (s->rd == NULL)
+		s->rd = xmalloc(sizeof *s->rd);
+	snmp_plan_build(s->prof, s->p->dev, &s->rd->plan);
+	if (s->rd->plan.ncolumns > sizeof s->rd->walks / sizeof s->rd->walks[0])
+		s->rd->plan.ncolumns =
+		    sizeof s->rd->walks / sizeof s->rd->walks[0];
 	s->next_scalar = 0;
-	memset(s->walks, 0, sizeof s->walks);
-	for (size_t c = 0; c < s->plan.ncolumns; c++) {
-		memcpy(s->walks[c].last, s->plan.columns[c].name,
-		    s->plan.columns[c].len * sizeof(oid));
-		s->walks[c].lastlen = s->plan.columns[c].len;
+	memset(s->rd->walks, 0, sizeof s->rd->walks);
+	for (size_t c = 0; c < s->rd->plan.ncolumns; c++) {
+		memcpy(s->rd->walks[c].last, s->rd->plan.columns[c].name,
+		    s->rd->plan.columns[c].len * sizeof(oid));
+		s->rd->walks[c].lastlen = s->rd->plan.columns[c].len;
 	}
 	round_pump(s);
 }
@@ -659,6 +682,7 @@ round_end(struct snmp_sess *s)
 	}
 	vars_free(s);
 	reqs_clear(s);
+	round_free(s);
 	probe_done(s->p, &r);
 }
 
@@ -692,8 +716,8 @@ got_get(struct snmp_sess *s, const struct snmp_req *r, netsnmp_pdu *pdu)
 		for (size_t i = 0; i < r->n; i++)
 			if (!(r2.skip & (1u << i)))
 				snmp_add_null_var(again,
-				    s->plan.scalars[r->first + i].name,
-				    s->plan.scalars[r->first + i].len);
+				    s->rd->plan.scalars[r->first + i].name,
+				    s->rd->plan.scalars[r->first + i].len);
 		req_send(s, again, &r2);
 		return;
 	}
@@ -709,8 +733,8 @@ got_get(struct snmp_sess *s, const struct snmp_req *r, netsnmp_pdu *pdu)
 static void
 got_walk(struct snmp_sess *s, const struct snmp_req *r, netsnmp_pdu *pdu)
 {
-	struct walk *w = &s->walks[r->col];
-	const struct snmp_oid *col = &s->plan.columns[r->col];
+	struct walk *w = &s->rd->walks[r->col];
+	const struct snmp_oid *col = &s->rd->plan.columns[r->col];
 	netsnmp_variable_list *v = pdu->variables, *next;
 	char buf[160], line[256];
 
@@ -877,21 +901,21 @@ sess_callback(
 		s->timeouts++;
 		s->e->stats->snmp_timeouts++;
 		if (r.kind == REQ_WALK)
-			s->walks[r.col].done = true;
+			s->rd->walks[r.col].done = true;
 		if (r.kind == REQ_DISCOVER) {
 			reqs_clear(s);
 			round_end(s);
 			return 1;
 		}
 		/* A silent agent: stop asking once nothing was answered. */
-		if (s->answers == 0) {
-			s->next_scalar = s->plan.nscalars;
-			for (size_t c = 0; c < s->plan.ncolumns; c++)
-				s->walks[c].done = true;
+		if (s->answers == 0 && s->rd != NULL) {
+			s->next_scalar = s->rd->plan.nscalars;
+			for (size_t c = 0; c < s->rd->plan.ncolumns; c++)
+				s->rd->walks[c].done = true;
 		}
 	} else {
 		if (r.kind == REQ_WALK)
-			s->walks[r.col].done = true;
+			s->rd->walks[r.col].done = true;
 	}
 	if (s->busy)
 		round_pump(s);
@@ -1134,6 +1158,7 @@ snmpe_cancel(void *engine, struct probe *p)
 	ev_timer_stop(s->e->loop, &s->round_timer);
 	reqs_clear(s);
 	vars_free(s);
+	round_free(s);
 }
 
 static void

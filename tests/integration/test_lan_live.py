@@ -15,6 +15,7 @@
 # 20); PC B looks up a Kaspersky update server. learning_period = 0, so
 # every host is new at once.
 import json
+import re
 import os
 import shutil
 import signal
@@ -169,6 +170,14 @@ def live_findings_match_offline(t):
     eq(r.returncode, 0, "xanetctl status --json\n" + r.stderr)
     eq(json.loads(r.stdout)["lan"]["interfaces"][0]["drops"], 0,
        "xanetctl status --json shows the LAN capture")
+    r = s.d.ctl("status")
+    eq(r.returncode, 0, "xanetctl status\n" + r.stderr)
+    line = [ln for ln in r.stdout.splitlines() if ln.startswith("lan:")]
+    eq(len(line), 1, "one lan: line in xanetctl status:\n" + r.stdout)
+    m = re.match(r"lan: +%s: (\d+) hosts, " % re.escape(s.iface), line[0])
+    ok(m and int(m.group(1)) >= 4,
+       "the status line names the interface and counts hosts: %r" % line)
+    contains(line[0], ", 0 dropped", "the status line shows no drops")
     t.note("live: %d frames received, %d drops, %d hosts, %d findings" %
            (f["packets"], f["drops"], lan["hosts"], len(have)))
 

@@ -190,6 +190,14 @@ def flood_rate_limited(t):
     n = len(device_alerts(d, "tb", ("cold-start",)))
     snmptrap(s, "127.0.0.22", ["", COLD])
     wait_alert(d, "tb", "cold-start", 10, count=n + 1)
+    # xanetctl status sums it up: the receiver is on and counted them.
+    r = d.ctl("status")
+    eq(r.returncode, 0, "xanetctl status\n" + r.stderr)
+    m = re.search(r"^snmp: .*traps on \((\d+) received, (\d+) accepted\)$",
+                  r.stdout, re.M)
+    ok(m, "an snmp: line with the trap counts:\n" + r.stdout)
+    ge(int(m.group(1)), 300, "traps received")
+    le(int(m.group(2)), int(m.group(1)) - 250, "the flood was not accepted")
 
 
 run()
