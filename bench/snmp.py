@@ -116,21 +116,27 @@ def run_ceiling(ceiling, agents, targets, rounds):
 
 def run_engine(sweep, agents, targets, rounds, interval):
     """The snmp engine alone: (wall, cpu, varbinds, snmpd cpu, fields)."""
+    p = subprocess.Popen([sweep, "-s", "-r", str(rounds), "-t", "2000",
+                          "-i", str(interval * 1000), "-P", "system",
+                          "-o", ",".join(custom_oids())] + targets,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    # After its unmeasured first round (sessions opened): snmpd's CPU
+    # from here on is the measured rounds'.
+    warm = p.stdout.readline()
     c0 = snmpd_cpu(agents)
-    r = subprocess.run([sweep, "-r", str(rounds), "-t", "2000",
-                        "-i", str(interval * 1000), "-P", "system",
-                        "-o", ",".join(custom_oids())] + targets,
-                       capture_output=True, text=True)
-    if r.returncode not in (0, 1) or "wall_s=" not in r.stdout:
-        sys.exit("snmp: snmp_sweep failed (%d): %s%s" % (
-            r.returncode, r.stdout, r.stderr))
-    kv = dict(x.split("=") for x in r.stdout.split())
+    out, err = p.communicate("go\n")
+    dcpu = snmpd_cpu(agents) - c0
+    if warm.strip() != "warm" or p.returncode not in (0, 1) or \
+            "wall_s=" not in out:
+        sys.exit("snmp: snmp_sweep failed (%s): %s%s%s" % (
+            p.returncode, warm, out, err))
+    kv = dict(x.split("=") for x in out.split())
     if int(kv["scalars"]) != len(OIDS) or int(kv["columns"]) != 0:
         sys.exit("snmp: snmp_sweep's plan is not the %d scalars: %s" % (
-            len(OIDS), r.stdout))
-    # snmpd's CPU includes the unmeasured round that opens the sessions.
+            len(OIDS), out))
     return (float(kv["wall_s"]), float(kv["cpu_s"]), int(kv["varbinds"]),
-            snmpd_cpu(agents) - c0, kv)
+            dcpu, kv)
 
 
 def run_snmpget(agents, targets, rounds, home):
@@ -261,19 +267,20 @@ def main():
                                                 home, args.interval)
         x_rate = row("xanetd+store", w, c, sv, dc, ncpu)
         print("# engine: %s polls (%s ok), %s requests, %s timeouts, RSS "
-              "%s kB with %s sessions; its snmpd_s includes the "
-              "unmeasured first round" % (
+              "%s kB with %s sessions (every round buffer at once)" % (
                   ekv["polls"], ekv["ok"], ekv["requests"],
                   ekv["timeouts"], ekv["rss_kb"], ekv["agents"]))
         print("# xanetd+store: whole-daemon CPU over %d scheduled rounds "
               "(SQLite writes, state machine, timers included): %d polls "
               "(%d ok) in the window, RSS %d kB with %d sessions; ceiling "
               "RSS %d kB" % (args.runs, ns, nok, rss, len(targets), rss_c))
-        print("# engine/ceiling OIDs per CPU-s: %.2f (goal >= %d or "
-              ">= 1/1.5 of the ceiling, on the engine row: %s)" % (
+        clauses = (("%d OIDs/CPU-s" % GOAL, e_rate >= GOAL),
+                   ("1/1.5 of the ceiling", e_rate * 1.5 >= ceil_rate))
+        met = [what for what, ok in clauses if ok]
+        print("# engine/ceiling OIDs per CPU-s: %.2f (goal, on the engine "
+              "row: >= %d or >= 1/1.5 of the ceiling: %s)" % (
                   e_rate / ceil_rate, GOAL,
-                  "met" if e_rate >= GOAL or e_rate * 1.5 >= ceil_rate
-                  else "NOT met"))
+                  "met (>= %s)" % " and ".join(met) if met else "NOT met"))
         print("# xanetd+store/ceiling OIDs per CPU-s: %.2f (for "
               "information: not comparable with the ceiling loop)" % (
                   x_rate / ceil_rate))

@@ -1,6 +1,6 @@
 /* snmp_sweep.c - benchmark driver: SNMP polling rounds to N agents at once, through the snmp probe engine alone. */
 /*
- * usage: snmp_sweep [-r ROUNDS] [-c COMMUNITY] [-t TIMEOUT_MS]
+ * usage: snmp_sweep [-s] [-r ROUNDS] [-c COMMUNITY] [-t TIMEOUT_MS]
  *            [-i INTERVAL_MS] [-P PROFILE] [-o OIDS] HOST:PORT...
  *
  * What bench/snmp.py sets beside the ceiling loop (bench/snmp_ceiling.c):
@@ -9,7 +9,10 @@
  * v2c device per HOST:PORT (the address numeric, as probes.c would have
  * resolved it); every device's round started at once; ROUNDS rounds back
  * to back after one unmeasured round that opens the sessions (the
- * ceiling opens its sessions before its clock starts too).
+ * ceiling opens its sessions before its clock starts too). With -s it
+ * prints "warm" after that round and waits for a line on stdin, so that
+ * the caller can read the agents' CPU time just before the measured
+ * rounds.
  *
  * PROFILE must be built in: an engine driven alone has no configuration
  * (probes_config_of() is NULL), so a [snmp-profile] cannot be named. The
@@ -52,14 +55,16 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: snmp_sweep [-r ROUNDS] [-c COMMUNITY] [-t TIMEOUT_MS] "
-	    "[-i INTERVAL_MS]\n"
+	    "usage: snmp_sweep [-s] [-r ROUNDS] [-c COMMUNITY] "
+	    "[-t TIMEOUT_MS] [-i INTERVAL_MS]\n"
 	    "                  [-P PROFILE] [-o LABEL:OID:TYPE,...] "
 	    "HOST:PORT...\n"
 	    "  ROUNDS (default 3) rounds of the snmp engine to every agent "
 	    "at once,\n"
 	    "  after one unmeasured round; PROFILE is built in (default "
-	    "system).\n");
+	    "system).\n"
+	    "  -s: print \"warm\" after that round, wait for a line on "
+	    "stdin.\n");
 	exit(2);
 }
 
@@ -145,7 +150,7 @@ main(int argc, char **argv)
 {
 	const struct probe_engine *e = &probe_engine_snmp;
 	const char *community = "public", *profile = "system", *oids = NULL;
-	int rounds = 3, n, ch, got = 0, ok = 0;
+	int rounds = 3, n, ch, got = 0, ok = 0, sync = 0;
 	int64_t timeout = 2000, interval = 10000;
 	struct probes_stats st, st0;
 	struct config_device *devs;
@@ -159,8 +164,11 @@ main(int argc, char **argv)
 	int64_t w0, w1;
 	void *eng;
 
-	while ((ch = getopt(argc, argv, "r:c:t:i:P:o:")) != -1) {
+	while ((ch = getopt(argc, argv, "sr:c:t:i:P:o:")) != -1) {
 		switch (ch) {
+		case 's':
+			sync = 1;
+			break;
 		case 'r':
 			rounds = atoi(optarg);
 			break;
@@ -241,6 +249,14 @@ main(int argc, char **argv)
 	if (sweep_round(e, eng, &sw, p, n) < n)
 		fprintf(stderr, "snmp_sweep: warm-up: %d of %d results\n",
 		    sw.got, n);
+	if (sync) {
+		char line[16];
+
+		printf("warm\n");
+		fflush(stdout);
+		if (fgets(line, sizeof line, stdin) == NULL)
+			return 1;
+	}
 	st0 = st;
 	c0 = cpu_s();
 	w0 = time_mono_ms();

@@ -563,7 +563,8 @@ phase_begin(struct snmp_sess *s)
 		s->rd->plan.ncolumns =
 		    sizeof s->rd->walks / sizeof s->rd->walks[0];
 	s->next_scalar = 0;
-	memset(s->rd->walks, 0, sizeof s->rd->walks);
+	/* Only the cursors in use: the whole array is 33 KB. */
+	memset(s->rd->walks, 0, s->rd->plan.ncolumns * sizeof s->rd->walks[0]);
 	for (size_t c = 0; c < s->rd->plan.ncolumns; c++) {
 		memcpy(s->rd->walks[c].last, s->rd->plan.columns[c].name,
 		    s->rd->plan.columns[c].len * sizeof(oid));

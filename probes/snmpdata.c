@@ -399,7 +399,11 @@ snmp_plan_build(const struct snmp_profile *p, const struct config_device *dev,
 	const size_t smax = sizeof plan->scalars / sizeof plan->scalars[0];
 	const size_t cmax = sizeof plan->columns / sizeof plan->columns[0];
 
-	memset(plan, 0, sizeof *plan);
+	/*
+	 * Only the counts: entries are written whole as they are added, and
+	 * the plan is ~66 KB (128-sub-id OIDs) built every poll.
+	 */
+	plan->nscalars = plan->ncolumns = 0;
 	for (size_t i = 0; i < sizeof sd_system / sizeof sd_system[0]; i++)
 		sd_plan_add(
 		    plan->scalars, &plan->nscalars, smax, sd_system[i].oid);
