@@ -138,18 +138,41 @@ def free_udp_port(host="127.0.0.1"):
     return port
 
 
-def free_udp_ports(n, host="127.0.0.1", lo=20000, hi=60000):
-    """N consecutive free UDP ports on HOST (checked by binding each)."""
+_GIVEN = set()
+
+
+def _ephemeral_low():
+    """The first port of the kernel's ephemeral range (32768 if unknown)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def free_udp_ports(n, host="127.0.0.1", lo=10000, hi=None):
+    """N consecutive free UDP ports on HOST (checked by binding each),
+    below the ephemeral range: between the check and snmpd's bind, a
+    client (snmpget, xanetd's sessions) could otherwise be handed one of
+    them as its source port."""
     import random
+    if hi is None:
+        hi = _ephemeral_low()
     rnd = random.Random(os.getpid() ^ int(time.time() * 1000))
     for _ in range(200):
         base = rnd.randrange(lo, hi - n)
+        want = set(range(base, base + n))
+        # Handed out earlier in this process to an snmpd that may not have
+        # bound them yet.
+        if want & _GIVEN:
+            continue
         socks = []
         try:
             for p in range(base, base + n):
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 socks.append(s)
                 s.bind((host, p))
+            _GIVEN.update(want)
             return list(range(base, base + n))
         except OSError:
             continue
