@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "common/xtime.h"
 #include "probes/snmpdata.h"
+#include "probes/snmpsess.h"
 #include "store/device.h"
 #include "store/metric.h"
 

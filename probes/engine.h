@@ -82,7 +82,11 @@ struct probe_engine {
 	 * spacing of its echoes plus the timeout of the last.)
 	 */
 	int64_t (*round_ms)(const struct probe *p);
-	/* Free what the engine keeps per probe (p->priv). */
+	/*
+	 * Free what the engine keeps per probe (p->priv) between rounds;
+	 * NULL for an engine whose state lives only for a round (cancel()
+	 * or the round's end frees it and clears p->priv).
+	 */
 	void (*release)(void *engine, struct probe *p);
 };
 

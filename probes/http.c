@@ -694,12 +694,6 @@ http_round_ms(const struct probe *p)
 	       HTTP_DEADLINE_SLACK_MS;
 }
 
-static void
-http_release(void *engine, struct probe *p)
-{
-	http_cancel(engine, p);
-}
-
 const struct probe_engine probe_engine_http = {
     .name = "http",
     .kind = PROBE_HTTP,
@@ -710,5 +704,4 @@ const struct probe_engine probe_engine_http = {
     .start = http_start,
     .cancel = http_cancel,
     .round_ms = http_round_ms,
-    .release = http_release,
 };

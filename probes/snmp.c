@@ -52,6 +52,7 @@
 #include "probes/engine.h"
 #include "probes/snmp.h"
 #include "probes/snmpdata.h"
+#include "probes/snmpsess.h"
 
 #define SNMP_INFLIGHT      4    /* requests in flight per agent */
 #define SNMP_GET_MAX       16   /* varbinds per GET PDU */

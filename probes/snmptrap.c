@@ -29,6 +29,7 @@
 #include "common/util.h"
 #include "common/xtime.h"
 #include "probes/snmpdata.h"
+#include "probes/snmpsess.h"
 #include "probes/snmptrap.h"
 
 #define TRAP_MAX_BYTES 65535

@@ -301,12 +301,6 @@ tcp_round_ms(const struct probe *p)
 	       TCP_DEADLINE_SLACK_MS;
 }
 
-static void
-tcp_release(void *engine, struct probe *p)
-{
-	tcp_cancel(engine, p);
-}
-
 const struct probe_engine probe_engine_tcp = {
     .name = "tcp",
     .kind = PROBE_TCP,
@@ -317,5 +311,4 @@ const struct probe_engine probe_engine_tcp = {
     .start = tcp_start,
     .cancel = tcp_cancel,
     .round_ms = tcp_round_ms,
-    .release = tcp_release,
 };

@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "probes/snmp.h"
 #include "probes/snmpdata.h"
+#include "probes/snmpsess.h"
 #include "probes/snmptrap.h"
 #include "tests/unit/testutil.h"
 

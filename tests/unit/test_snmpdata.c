@@ -14,6 +14,7 @@
 #include "common/config.h"
 #include "common/util.h"
 #include "probes/snmpdata.h"
+#include "probes/snmpsess.h"
 
 /* ---- a recording sink ---- */
 
