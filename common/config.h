@@ -113,12 +113,58 @@ struct config_snmp_profile {
 struct config_indicator {
 	char *key;
 	char *title;
-	char *metric;
-	char *scope;
+	char *metric; /* uptime-group, uptime-device-min, lan-coverage, ... */
+	char *scope;  /* a device kind, a group or a device key; or NULL */
 	double target; /* 0..100, or -1 when not set */
+	int at_most;   /* judge = at-most: met when value <= target */
+	/* uplink-quality: an hour of the peak is good when its loss and
+	 * average RTT are within these; the value is the share of good
+	 * peak hours. Peak hours are local [peak_from_h, peak_to_h). */
+	double loss_max;    /* percent, default 2 */
+	int64_t rtt_max_ms; /* default 150 */
+	int peak_from_h;    /* default 8 */
+	int peak_to_h;      /* default 17 */
 	char *src_file;
 	int src_line;
 };
+
+/* [push NAME]: where evidence snapshots are delivered. */
+enum push_type {
+	PUSH_HTTP,   /* POST or PUT of the pack */
+	PUSH_S3,     /* S3-compatible PUT, AWS SigV4 */
+	PUSH_WEBDAV, /* PUT, basic or digest login */
+	PUSH_SMTP,   /* a mail with the pack attached */
+};
+/* Snapshot kinds, as a bit mask for config_push.kinds. */
+enum {
+	SNAPSHOT_DAILY = 1,
+	SNAPSHOT_QUARTERLY = 2,
+	SNAPSHOT_MANUAL = 4,
+};
+struct config_push {
+	char *key;
+	enum push_type type;
+	/* http(s)://host/path; S3: https://host[:port]/bucket[/prefix];
+	 * WebDAV: the collection URL; SMTP: smtp[s]://host[:port] */
+	char *url;
+	int put;          /* http: PUT instead of POST */
+	char *token;      /* secret: Authorization: Bearer */
+	char *user;       /* WebDAV and SMTP login */
+	char *password;   /* secret */
+	char *access_key; /* S3 */
+	char *secret_key; /* secret */
+	char *region;     /* S3, default us-east-1 */
+	char *client_cert, *client_key; /* TLS client certificate (PEM) */
+	char *ca_file;                  /* CA bundle instead of the system's */
+	char *mail_from;                /* SMTP */
+	char **mail_to;
+	size_t nmail_to;
+	int64_t timeout_ms; /* a whole attempt, default 120 s */
+	int kinds;          /* SNAPSHOT_* pushed, default all */
+	char *src_file;
+	int src_line;
+};
+const char *config_push_type_name(enum push_type type);
 
 struct config {
 	char *path;             /* NULL for the embedded default */
@@ -146,6 +192,16 @@ struct config {
 		int enabled;
 		char *listen; /* default 127.0.0.1 */
 		int port;     /* default 8080 */
+		char *tls_cert; /* PEM paths; both set: HTTPS only */
+		char *tls_key;
+		int max_connections;      /* default 256 */
+		int per_ip;               /* connections per client IP, 32 */
+		int64_t timeout_ms;       /* idle connection, default 30 s */
+		int body_max;             /* request body cap, default 64 KiB */
+		int64_t session_idle_ms;  /* login session idle expiry, 30 min */
+		char **metrics_allow;     /* CIDRs open to /metrics */
+		size_t nmetrics_allow;    /* default 127.0.0.0/8, ::1/128 */
+		char *metrics_token;      /* secret: or Bearer this token */
 	} web;
 	struct {
 		int enabled;
@@ -183,6 +239,22 @@ struct config {
 		int max_repetitions; /* GETBULK, default 25 */
 		int retries;         /* default 1 */
 	} snmp;
+	struct {
+		char *key_file; /* Ed25519 signing key, default STATE_DIR/signing.key */
+		char *pack_dir; /* default STATE_DIR/packs */
+		/* "default": the built-in profile (config/indicators/default.conf)
+		 * when the file has no [indicator]; "none": no indicators. */
+		char *indicators;
+		int daily_minute;     /* local minute of day, default 23:55; -1 off */
+		int quarterly_day;    /* of the quarter's last month, default 20; 0 off */
+		int quarterly_minute; /* default 23:55 */
+		int outbox_max;       /* pending deliveries before an alert, 1000 */
+		int64_t retry_base_ms; /* back-off base, default 30 s */
+		int64_t retry_cap_ms;  /* back-off cap, default 6 h */
+		int keep_days;         /* pack files kept, default 400 */
+	} evidence;
+	struct config_push *pushes;
+	size_t npushes;
 	struct config_snmp_profile *snmp_profiles;
 	size_t nsnmp_profiles;
 	/*

@@ -254,6 +254,61 @@ static const char *const migrations[] = {
     "	updated_ms INTEGER NOT NULL,\n"
     "	PRIMARY KEY (device_id, label)\n"
     ") WITHOUT ROWID;\n",
+    /*
+     * 5: evidence: the packs made (hash-chained like state intervals
+     * and alerts) and their delivery to each push target. An outbox row
+     * is written in the same transaction as its snapshot.
+     */
+    "CREATE TABLE snapshot (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	uid TEXT NOT NULL UNIQUE,\n"
+    "	kind TEXT NOT NULL CHECK (kind IN ('daily', 'quarterly',\n"
+    "	    'manual')),\n"
+    "	period_from_ms INTEGER NOT NULL,\n"
+    "	period_to_ms INTEGER NOT NULL CHECK (period_to_ms > period_from_ms),\n"
+    "	created_ms INTEGER NOT NULL,\n"
+    "	path TEXT NOT NULL,\n"
+    "	size INTEGER NOT NULL CHECK (size >= 0),\n"
+    "	sha256 TEXT NOT NULL,\n"
+    "	manifest_sha256 TEXT NOT NULL,\n"
+    "	prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),\n"
+    "	hash BLOB NOT NULL CHECK (length(hash) = 32)\n"
+    ");\n"
+    /* The scheduler asks whether a period already has its snapshot. */
+    "CREATE INDEX snapshot_kind_period ON snapshot (kind, period_from_ms);\n"
+    "CREATE TABLE outbox (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	snapshot_id INTEGER NOT NULL REFERENCES snapshot (id),\n"
+    "	target TEXT NOT NULL,\n"
+    "	state TEXT NOT NULL CHECK (state IN ('pending', 'sent',\n"
+    "	    'quarantined')),\n"
+    "	attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),\n"
+    "	next_ms INTEGER NOT NULL,\n"
+    "	last_ms INTEGER,\n"
+    "	last_status INTEGER,\n"
+    "	last_error TEXT,\n"
+    "	sent_ms INTEGER,\n"
+    "	UNIQUE (snapshot_id, target)\n"
+    ");\n"
+    /* Delivery picks the pending rows that are due. */
+    "CREATE INDEX outbox_due ON outbox (next_ms) WHERE state = 'pending';\n",
+    /*
+     * 6: the web: dashboard users (Argon2id hashes from libsodium) and
+     * heartbeat tokens (only their SHA-256 is kept).
+     */
+    "CREATE TABLE web_user (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	name TEXT NOT NULL UNIQUE,\n"
+    "	role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),\n"
+    "	pw_hash TEXT NOT NULL,\n"
+    "	created_ms INTEGER NOT NULL,\n"
+    "	changed_ms INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE heartbeat_token (\n"
+    "	device_id INTEGER PRIMARY KEY REFERENCES device (id),\n"
+    "	token_sha256 BLOB NOT NULL UNIQUE CHECK (length(token_sha256) = 32),\n"
+    "	created_ms INTEGER NOT NULL\n"
+    ");\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -129,6 +129,27 @@
 	"INSERT INTO snmp_text (device_id, label, value, updated_ms) VALUES "  \
 	"(2, 'firmware', 'v6.5.28', 1790787601000);"
 
+#define ROWS_5_EVIDENCE                                                       \
+	"INSERT INTO snapshot (id, uid, kind, period_from_ms, period_to_ms, " \
+	"created_ms, path, size, sha256, manifest_sha256, prev_hash, hash) "  \
+	"VALUES (1, '6f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e', 'daily', "            \
+	"1790787600000, 1790874000000, 1790873700000, "                       \
+	"'/var/lib/xanet/packs/x.zip', 20480, 'ab', 'cd', zeroblob(32), "     \
+	"zeroblob(32));"                                                      \
+	"INSERT INTO outbox (id, snapshot_id, target, state, attempts, "      \
+	"next_ms, last_ms, last_status, last_error, sent_ms) VALUES "         \
+	"(1, 1, 'so-ttt', 'sent', 1, 1790873700000, 1790873701000, 200, "     \
+	"NULL, 1790873701000), "                                              \
+	"(2, 1, 's3-tinh', 'pending', 3, 1790873900000, 1790873800000, 503, " \
+	"'HTTP 503', NULL);"
+
+#define ROWS_6_WEB                                                             \
+	"INSERT INTO web_user (id, name, role, pw_hash, created_ms, "          \
+	"changed_ms) VALUES (1, 'canbo', 'admin', '$argon2id$v=19$m=65536', "  \
+	"1790787600000, 1790787600000);"                                       \
+	"INSERT INTO heartbeat_token (device_id, token_sha256, created_ms) "   \
+	"VALUES (2, zeroblob(32), 1790787600000);"
+
 /*
  * Rows valid at each schema version: fixtures[V] is run on a database at
  * version V. When you add migration N, add fixtures[N] with rows for
@@ -160,6 +181,10 @@ static const char *const fixtures[] = {
     ROWS_2 ROWS_3_LAN,
     /* 4: the rows of 3, and the SNMP tables. */
     ROWS_2 ROWS_3_LAN ROWS_4_SNMP,
+    /* 5: the rows of 4, and the snapshots with their outbox. */
+    ROWS_2 ROWS_3_LAN ROWS_4_SNMP ROWS_5_EVIDENCE,
+    /* 6: the rows of 5, and the web's users and heartbeat tokens. */
+    ROWS_2 ROWS_3_LAN ROWS_4_SNMP ROWS_5_EVIDENCE ROWS_6_WEB,
 };
 
 #define NFIXTURES ((int)(sizeof fixtures / sizeof fixtures[0]))
