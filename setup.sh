@@ -22,7 +22,8 @@ libmicrohttpd-dev libjansson-dev libsodium-dev libarchive-dev libcap-ng-dev
 libsystemd-dev libinih-dev libcsv-dev libcmocka-dev libc-ares-dev"
 # What the tests start as real peers, or use to look inside.
 TEST_PKGS="sqlite3 iproute2 nftables snmpd snmp fping util-linux procps
-openssl tcpreplay tcpdump clang"
+openssl tcpreplay tcpdump clang chromium poppler-utils fonts-dejavu-core
+python3-aiosmtpd prometheus wrk nodejs"
 
 want=$PKGS
 [ "$cmd" = run ] || want="$want $TEST_PKGS"
@@ -31,6 +32,10 @@ for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done
+# npm comes with some nodejs builds (NodeSource) and separately on Debian.
+if [ "$cmd" != run ] && ! command -v npm >/dev/null 2>&1; then
+	missing="$missing npm"
+fi
 if [ -n "$missing" ]; then
 	echo "setup: installing:$missing"
 	apt-get update -qq

@@ -85,6 +85,7 @@
 #include "common/addr.h"
 #include "common/config.h"
 #include "common/duration.h"
+#include "common/indicators_default.h"
 #include "common/inventory.h"
 #include "common/log.h"
 #include "common/maint.h"
@@ -191,6 +192,11 @@ struct lprof {
 	int lines[MAX_KEYS];
 };
 
+struct lpush {
+	struct config_push push;
+	int lines[MAX_KEYS];
+};
+
 enum {
 	SECT_SITE,
 	SECT_DAEMON,
@@ -201,6 +207,8 @@ enum {
 	SECT_INDICATOR,
 	SECT_SNMP,
 	SECT_SNMP_PROFILE,
+	SECT_EVIDENCE,
+	SECT_PUSH,
 	NSECT,
 	SECT_NONE = -2,   /* before the first header */
 	SECT_IGNORE = -1, /* inside a header already reported as wrong */
@@ -234,6 +242,8 @@ struct loader {
 	size_t ninds;
 	struct lprof *profs;
 	size_t nprofs;
+	struct lpush *pushes;
+	size_t npushes;
 };
 
 static const char *const kind_names[] = {
@@ -1499,6 +1509,201 @@ parse_profile_match(
 	return 0;
 }
 
+/* Evidence, push and web keys. */
+
+/* "23:55" as a minute of the day, or "off" (-1). */
+static int
+parse_time_of_day(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	unsigned h, m;
+	char end;
+
+	if (strcasecmp(value, "off") == 0) {
+		*FIELD(int, field) = -1;
+		return 0;
+	}
+	if (sscanf(value, "%2u:%2u%c", &h, &m, &end) != 2 || h > 23 || m > 59 ||
+	    strlen(value) != 5)
+		return -1;
+	*FIELD(int, field) = (int)(h * 60 + m);
+	return 0;
+}
+
+static int
+parse_indicators_profile(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (strcmp(value, "default") != 0 && strcmp(value, "none") != 0)
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static const char *const push_type_names[] = {
+    [PUSH_HTTP] = "http",
+    [PUSH_S3] = "s3",
+    [PUSH_WEBDAV] = "webdav",
+    [PUSH_SMTP] = "smtp",
+};
+
+const char *
+config_push_type_name(enum push_type type)
+{
+	if ((size_t)type >= NELEM(push_type_names))
+		return "http";
+	return push_type_names[type];
+}
+
+static int
+parse_push_type(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	int i = name_index(value, push_type_names, NELEM(push_type_names));
+
+	if (i < 0)
+		return -1;
+	*FIELD(enum push_type, field) = (enum push_type)i;
+	return 0;
+}
+
+static int
+parse_http_method(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (strcasecmp(value, "post") == 0)
+		*FIELD(int, field) = 0;
+	else if (strcasecmp(value, "put") == 0)
+		*FIELD(int, field) = 1;
+	else
+		return -1;
+	return 0;
+}
+
+/* A URL the push target can use: a scheme we speak, a host, no spaces. */
+static int
+parse_url(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	static const char *const schemes[] = {
+	    "http://", "https://", "smtp://", "smtps://"};
+	bool known = false;
+
+	for (size_t i = 0; i < NELEM(schemes); i++)
+		known = known ||
+			strncasecmp(value, schemes[i], strlen(schemes[i])) == 0;
+	if (!known || strlen(value) > 2000 || has_control(value) ||
+	    strpbrk(value, " \t") != NULL || strstr(value, "://") == NULL ||
+	    strstr(value, "://")[3] == '\0' || strstr(value, "://")[3] == '/')
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+/* "daily, quarterly, manual" or "all": which snapshots a target gets. */
+static int
+parse_kinds(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	static const char *const names[] = {"daily", "quarterly", "manual"};
+	char *copy = xstrdup(value), *rest = copy, *item;
+	int kinds = 0, rc = 0;
+
+	while (rc == 0 && (item = strsep(&rest, ",")) != NULL) {
+		int i;
+
+		str_trim(item);
+		if (strcasecmp(item, "all") == 0)
+			kinds |= SNAPSHOT_DAILY | SNAPSHOT_QUARTERLY |
+				 SNAPSHOT_MANUAL;
+		else if ((i = name_index(item, names, NELEM(names))) >= 0)
+			kinds |= 1 << i;
+		else
+			rc = -1;
+	}
+	free(copy);
+	if (rc == -1 || kinds == 0)
+		return -1;
+	*FIELD(int, field) = kinds;
+	return 0;
+}
+
+/* A mail address as SMTP needs it: local@domain, nothing to inject. */
+static bool
+mail_valid(char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at != s && at[1] != '\0' &&
+	       strchr(at + 1, '@') == NULL && strlen(s) <= 254 &&
+	       strpbrk(s, " \t<>,;\"()[]\\") == NULL && !has_control(s);
+}
+
+static int
+parse_mail_from(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	char *copy = xstrdup(value);
+	bool ok = mail_valid(copy);
+
+	free(copy);
+	if (!ok)
+		return -1;
+	set_str(FIELD(char *, field), value);
+	return 0;
+}
+
+static int
+parse_mail_to(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	struct config_push *p = &ld->pushes[ld->cur].push;
+
+	if (lan_list_parse(value, mail_valid, &p->mail_to, &p->nmail_to) ==
+		-1 ||
+	    p->nmail_to == 0)
+		return -1;
+	return 0;
+}
+
+static int
+parse_metrics_allow(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	return lan_list_parse(value, lan_ip_valid, &ld->cfg->web.metrics_allow,
+	    &ld->cfg->web.nmetrics_allow);
+}
+
+/* "8-17": local hours [from, to) of the peak, from < to. */
+static int
+parse_peak_hours(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	struct config_indicator *ind = &ld->inds[ld->cur].ind;
+	unsigned from, to;
+	char end;
+
+	if (sscanf(value, "%2u-%2u%c", &from, &to, &end) != 2 || from >= to ||
+	    to > 24)
+		return -1;
+	ind->peak_from_h = (int)from;
+	ind->peak_to_h = (int)to;
+	return 0;
+}
+
+static int
+parse_judge(
+    struct loader *ld, const struct key_def *k, void *field, const char *value)
+{
+	if (strcasecmp(value, "at-least") == 0)
+		*FIELD(int, field) = 0;
+	else if (strcasecmp(value, "at-most") == 0)
+		*FIELD(int, field) = 1;
+	else
+		return -1;
+	return 0;
+}
+
 /* The key tables: adding a key is one line here. */
 
 #define TEXT_EXPECTED      "a non-empty text of at most 120 bytes"
@@ -1568,6 +1773,97 @@ static const struct key_def web_keys[] = {
 	FT_NONE, 0, 0},
     {"port", parse_int, CFG(web.port), "a port number from 1 to 65535", false,
 	0, FT_NONE, 1, 65535},
+    {"tls_cert", parse_path, CFG(web.tls_cert),
+	"the path of a PEM certificate file", false, 0, FT_NONE, 0, 0},
+    {"tls_key", parse_path, CFG(web.tls_key),
+	"the path of a PEM private key file", false, 0, FT_NONE, 0, 0},
+    {"max_connections", parse_int, CFG(web.max_connections),
+	"a whole number from 4 to 10000", false, 0, FT_NONE, 4, 10000},
+    {"per_ip", parse_int, CFG(web.per_ip), "a whole number from 1 to 1000",
+	false, 0, FT_NONE, 1, 1000},
+    {"timeout", parse_duration, CFG(web.timeout_ms),
+	"a duration from 1s to 10m, such as 30s", false, 0, FT_NONE, 1000,
+	600000},
+    {"body_max", parse_int, CFG(web.body_max),
+	"a number of bytes from 1024 to 16777216", false, 0, FT_NONE, 1024,
+	16777216},
+    {"session_idle", parse_duration, CFG(web.session_idle_ms),
+	"a duration from 1m to 7d, such as 30m", false, 0, FT_NONE, 60000,
+	7 * 86400000LL},
+    {"metrics_allow", parse_metrics_allow, CFG(web.metrics_allow),
+	"addresses or networks separated by commas, such as 127.0.0.1, "
+	"10.0.0.0/8, or empty for none",
+	false, 0, FT_NONE, 0, 0},
+    {"metrics_token", parse_secret, CFG(web.metrics_token),
+	"a text of at most 120 bytes", false, 120, FT_SECRET, 0, 0},
+};
+
+#define EVD(member)  offsetof(struct config, evidence.member)
+#define PUSH(member) offsetof(struct config_push, member)
+
+static const struct key_def evidence_keys[] = {
+    {"key_file", parse_path, EVD(key_file), PATH_EXPECTED, false, 0, FT_NONE, 0,
+	0},
+    {"pack_dir", parse_path, EVD(pack_dir), PATH_EXPECTED, false, 0, FT_NONE, 0,
+	0},
+    {"indicators", parse_indicators_profile, EVD(indicators),
+	"default (the built-in profile) or none", false, 0, FT_NONE, 0, 0},
+    {"daily", parse_time_of_day, EVD(daily_minute),
+	"a local time of day such as 23:55, or off", false, 0, FT_NONE, 0, 0},
+    {"quarterly_day", parse_int, EVD(quarterly_day),
+	"a day of the month from 1 to 30, or 0 for none", false, 0, FT_NONE, 0,
+	30},
+    {"quarterly_time", parse_time_of_day, EVD(quarterly_minute),
+	"a local time of day such as 23:55", false, 0, FT_NONE, 0, 0},
+    {"outbox_max", parse_int, EVD(outbox_max),
+	"a whole number from 10 to 1000000", false, 0, FT_NONE, 10, 1000000},
+    {"retry_base", parse_duration, EVD(retry_base_ms),
+	"a duration from 1s to 1h, such as 30s", false, 0, FT_NONE, 1000,
+	3600000},
+    {"retry_cap", parse_duration, EVD(retry_cap_ms),
+	"a duration from 1s to 7d, such as 6h", false, 0, FT_NONE, 1000,
+	7 * 86400000LL},
+    {"keep_days", parse_int, EVD(keep_days),
+	"a whole number of days from 1 to 3650", false, 0, FT_NONE, 1, 3650},
+};
+
+static const struct key_def push_keys[] = {
+    {"type", parse_push_type, PUSH(type), "one of http, s3, webdav, smtp", true,
+	0, FT_NONE, 0, 0},
+    {"url", parse_url, PUSH(url),
+	"an http://, https://, smtp:// or smtps:// URL with a host", true, 0,
+	FT_NONE, 0, 0},
+    {"method", parse_http_method, PUSH(put), "POST or PUT", false, 0, FT_NONE,
+	0, 0},
+    {"token", parse_secret, PUSH(token), "a text of at most 120 bytes", false,
+	120, FT_SECRET, 0, 0},
+    {"user", parse_opt_text, PUSH(user), TEXT_EXPECTED, false, TEXT_MAX_BYTES,
+	FT_NONE, 0, 0},
+    {"password", parse_secret, PUSH(password), "a text of at most 120 bytes",
+	false, 120, FT_SECRET, 0, 0},
+    {"access_key", parse_opt_text, PUSH(access_key), TEXT_EXPECTED, false,
+	TEXT_MAX_BYTES, FT_NONE, 0, 0},
+    {"secret_key", parse_secret, PUSH(secret_key),
+	"a text of at most 120 bytes", false, 120, FT_SECRET, 0, 0},
+    {"region", parse_opt_text, PUSH(region), TEXT_EXPECTED, false,
+	TEXT_MAX_BYTES, FT_NONE, 0, 0},
+    {"client_cert", parse_path, PUSH(client_cert), PATH_EXPECTED, false, 0,
+	FT_NONE, 0, 0},
+    {"client_key", parse_path, PUSH(client_key), PATH_EXPECTED, false, 0,
+	FT_NONE, 0, 0},
+    {"ca_file", parse_path, PUSH(ca_file), PATH_EXPECTED, false, 0, FT_NONE, 0,
+	0},
+    {"mail_from", parse_mail_from, PUSH(mail_from),
+	"a mail address such as xanet@xa-tanphu.gov.vn", false, 0, FT_NONE, 0,
+	0},
+    {"mail_to", parse_mail_to, PUSH(mail_to),
+	"mail addresses separated by commas", false, 0, FT_NONE, 0, 0},
+    {"timeout", parse_duration, PUSH(timeout_ms),
+	"a duration from 1s to 1h, such as 2m", false, 0, FT_NONE, 1000,
+	3600000},
+    {"snapshots", parse_kinds, PUSH(kinds),
+	"daily, quarterly, manual or all, separated by commas", false, 0,
+	FT_NONE, 0, 0},
 };
 
 static const struct key_def lan_keys[] = {
@@ -1723,6 +2019,17 @@ static const struct key_def indicator_keys[] = {
 	FT_NONE, 0, 0},
     {"target", parse_target, IND(target), "a number from 0 to 100", false, 0,
 	FT_NONE, 0, 0},
+    {"judge", parse_judge, IND(at_most),
+	"at-least (met when the value reaches the target) or at-most", false, 0,
+	FT_NONE, 0, 0},
+    {"loss_max", parse_target, IND(loss_max),
+	"a packet loss percentage from 0 to 100", false, 0, FT_NONE, 0, 0},
+    {"rtt_max", parse_duration, IND(rtt_max_ms),
+	"a duration from 1ms to 60s, such as 150ms", false, 0, FT_NONE, 1,
+	60000},
+    {"peak_hours", parse_peak_hours, IND(peak_from_h),
+	"local hours FROM-TO with FROM < TO <= 24, such as 8-17", false, 0,
+	FT_NONE, 0, 0},
 };
 
 #define KEYS(t) t, sizeof t / sizeof t[0]
@@ -1773,6 +2080,8 @@ static const struct section_def sections[NSECT] = {
     [SECT_SNMP] = {"snmp", KEYS(snmp_keys), NULL, 0},
     [SECT_SNMP_PROFILE] = {"snmp-profile", KEYS(snmp_profile_keys),
 	"[snmp-profile my-ap]", 0},
+    [SECT_EVIDENCE] = {"evidence", KEYS(evidence_keys), NULL, 0},
+    [SECT_PUSH] = {"push", KEYS(push_keys), "[push so-ttt]", 0},
 };
 
 _Static_assert(sizeof device_keys / sizeof device_keys[0] <= MAX_KEYS,
@@ -1850,6 +2159,18 @@ config_new(void)
 	cfg->snmp.trap_rate = 60;
 	cfg->snmp.max_repetitions = 25;
 	cfg->snmp.retries = 1;
+	cfg->web.max_connections = 256;
+	cfg->web.per_ip = 32;
+	cfg->web.timeout_ms = 30000;
+	cfg->web.body_max = 64 * 1024;
+	cfg->web.session_idle_ms = 30 * 60000;
+	cfg->evidence.daily_minute = 23 * 60 + 55;
+	cfg->evidence.quarterly_day = 20;
+	cfg->evidence.quarterly_minute = 23 * 60 + 55;
+	cfg->evidence.outbox_max = 1000;
+	cfg->evidence.retry_base_ms = 30000;
+	cfg->evidence.retry_cap_ms = 6 * 3600000LL;
+	cfg->evidence.keep_days = 400;
 	return cfg;
 }
 
@@ -1903,6 +2224,8 @@ section_end(struct loader *ld)
 		lines = ld->inds[ld->cur].lines;
 	else if (ld->sect == SECT_SNMP_PROFILE)
 		lines = ld->profs[ld->cur].lines;
+	else if (ld->sect == SECT_PUSH)
+		lines = ld->pushes[ld->cur].lines;
 	else
 		lines = ld->single_keys[ld->sect];
 	for (size_t i = 0; i < sd->nkeys; i++) {
@@ -1945,6 +2268,34 @@ lprof_begin(struct loader *ld, const char *name)
 	lp->prof.src_file = xstrdup(ld->files[FILE_CONF]);
 	lp->prof.src_line = ld->line;
 	ld->cur = ld->nprofs - 1;
+	return 0;
+}
+
+/* A new [push NAME], not seen before. */
+static int
+lpush_begin(struct loader *ld, const char *name)
+{
+	struct lpush *lp;
+
+	for (size_t i = 0; i < ld->npushes; i++) {
+		if (strcmp(ld->pushes[i].push.key, name) == 0) {
+			lerr(ld, FILE_CONF, ld->line,
+			    "duplicate push target '%s' (first defined at "
+			    "line %d)",
+			    name, ld->pushes[i].push.src_line);
+			return -1;
+		}
+	}
+	ld->pushes =
+	    xreallocarray(ld->pushes, ld->npushes + 1, sizeof *ld->pushes);
+	lp = &ld->pushes[ld->npushes++];
+	memset(lp, 0, sizeof *lp);
+	lp->push.key = xstrdup(name);
+	lp->push.timeout_ms = 120000;
+	lp->push.kinds = SNAPSHOT_DAILY | SNAPSHOT_QUARTERLY | SNAPSHOT_MANUAL;
+	lp->push.src_file = xstrdup(ld->files[FILE_CONF]);
+	lp->push.src_line = ld->line;
+	ld->cur = ld->npushes - 1;
 	return 0;
 }
 
@@ -2034,6 +2385,9 @@ section_begin(struct loader *ld, char *header)
 	} else if (s == SECT_SNMP_PROFILE) {
 		if (lprof_begin(ld, arg) == -1)
 			return;
+	} else if (s == SECT_PUSH) {
+		if (lpush_begin(ld, arg) == -1)
+			return;
 	} else {
 		struct lind *li;
 
@@ -2052,6 +2406,10 @@ section_begin(struct loader *ld, char *header)
 		memset(li, 0, sizeof *li);
 		li->ind.key = xstrdup(arg);
 		li->ind.target = -1;
+		li->ind.loss_max = 2;
+		li->ind.rtt_max_ms = 150;
+		li->ind.peak_from_h = 8;
+		li->ind.peak_to_h = 17;
 		li->ind.src_file = xstrdup(ld->files[FILE_CONF]);
 		li->ind.src_line = ld->line;
 		ld->cur = ld->ninds - 1;
@@ -2136,6 +2494,9 @@ conf_handler(
 	} else if (ld->sect == SECT_SNMP_PROFILE) {
 		base = &ld->profs[ld->cur].prof;
 		lines = ld->profs[ld->cur].lines;
+	} else if (ld->sect == SECT_PUSH) {
+		base = &ld->pushes[ld->cur].push;
+		lines = ld->pushes[ld->cur].lines;
 	} else {
 		base = (char *)ld->cfg + sd->base;
 		lines = ld->single_keys[ld->sect];
@@ -2951,6 +3312,8 @@ state_paths(struct loader *ld, const char *dir)
 	    {&cfg->daemon.database, "xanet.db"},
 	    {&cfg->daemon.control_socket, "xanetd.sock"},
 	    {&cfg->daemon.alert_log, "alerts.log"},
+	    {&cfg->evidence.key_file, "signing.key"},
+	    {&cfg->evidence.pack_dir, "packs"},
 	};
 	bool system = system_instance(cfg->daemon.user);
 	char *p;
@@ -2981,12 +3344,27 @@ state_paths(struct loader *ld, const char *dir)
 		free(*files[i].field);
 		*files[i].field = p;
 	}
+	if ((cfg->web.tls_cert == NULL) != (cfg->web.tls_key == NULL))
+		lerr(ld, FILE_CONF, ld->single_line[SECT_WEB],
+		    "[web]: tls_cert and tls_key go together");
 	if (strlen(cfg->daemon.control_socket) >= SUN_PATH_MAX)
 		lerr(ld, FILE_CONF, sockl ? sockl : sdl,
 		    "control socket path is too long (%zu bytes; at most %zu): "
 		    "%s",
 		    strlen(cfg->daemon.control_socket), SUN_PATH_MAX - 1,
 		    cfg->daemon.control_socket);
+}
+
+/* /metrics is open to this host only unless [web] says otherwise. */
+static void
+defaults_web(struct config *cfg)
+{
+	if (cfg->web.metrics_allow != NULL || cfg->web.nmetrics_allow > 0)
+		return;
+	cfg->web.metrics_allow = xcalloc(2, sizeof *cfg->web.metrics_allow);
+	cfg->web.metrics_allow[0] = xstrdup("127.0.0.0/8");
+	cfg->web.metrics_allow[1] = xstrdup("::1");
+	cfg->web.nmetrics_allow = 2;
 }
 
 static void
@@ -3042,6 +3420,27 @@ snmp_profile_free(struct config_snmp_profile *p)
 }
 
 static void
+push_free(struct config_push *p)
+{
+	free(p->key);
+	free(p->url);
+	free(p->token);
+	free(p->user);
+	free(p->password);
+	free(p->access_key);
+	free(p->secret_key);
+	free(p->region);
+	free(p->client_cert);
+	free(p->client_key);
+	free(p->ca_file);
+	free(p->mail_from);
+	for (size_t i = 0; i < p->nmail_to; i++)
+		free(p->mail_to[i]);
+	free(p->mail_to);
+	free(p->src_file);
+}
+
+static void
 indicator_free(struct config_indicator *ind)
 {
 	free(ind->key);
@@ -3049,6 +3448,110 @@ indicator_free(struct config_indicator *ind)
 	free(ind->metric);
 	free(ind->scope);
 	free(ind->src_file);
+}
+
+/* The line of key NAME in the push target being checked, or its header's. */
+static int
+lpush_line(const struct lpush *lp, const char *name)
+{
+	int k = key_index(&sections[SECT_PUSH], name);
+
+	return k >= 0 && lp->lines[k] != 0 ? lp->lines[k] : lp->push.src_line;
+}
+
+static bool
+lpush_has(const struct lpush *lp, const char *name)
+{
+	return lp->lines[key_index(&sections[SECT_PUSH], name)] != 0;
+}
+
+/*
+ * What each push type needs, checked once every key is read: the URL's
+ * scheme fits the type, the login the type uses is complete.
+ */
+static void
+pushes_check(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->npushes; i++) {
+		const struct lpush *lp = &ld->pushes[i];
+		const struct config_push *p = &lp->push;
+		bool mail =
+		    p->url != NULL && strncasecmp(p->url, "smtp", 4) == 0;
+		const char *type = config_push_type_name(p->type);
+
+		if (p->url == NULL)
+			continue; /* reported as missing already */
+		if ((p->type == PUSH_SMTP) != mail)
+			lerr(ld, FILE_CONF, lpush_line(lp, "url"),
+			    "[push %s]: type %s needs %s URL", p->key, type,
+			    p->type == PUSH_SMTP ? "an smtp:// or smtps://"
+						 : "an http:// or https://");
+		/* A key given with a bad value was reported already. */
+		if (p->type == PUSH_S3 && (!lpush_has(lp, "access_key") ||
+					      !lpush_has(lp, "secret_key")))
+			lerr(ld, FILE_CONF, p->src_line,
+			    "[push %s]: type s3 needs access_key and "
+			    "secret_key",
+			    p->key);
+		if (p->type == PUSH_SMTP &&
+		    (!lpush_has(lp, "mail_from") || !lpush_has(lp, "mail_to")))
+			lerr(ld, FILE_CONF, p->src_line,
+			    "[push %s]: type smtp needs mail_from and mail_to",
+			    p->key);
+		if ((p->user == NULL) != (p->password == NULL) &&
+		    p->type != PUSH_HTTP)
+			lerr(ld, FILE_CONF,
+			    lpush_line(lp, p->user ? "user" : "password"),
+			    "[push %s]: user and password go together", p->key);
+		if ((p->client_cert == NULL) != (p->client_key == NULL))
+			lerr(ld, FILE_CONF,
+			    lpush_line(lp,
+				p->client_cert ? "client_cert" : "client_key"),
+			    "[push %s]: client_cert and client_key go together",
+			    p->key);
+		if (p->type != PUSH_HTTP &&
+		    lp->lines[key_index(&sections[SECT_PUSH], "method")])
+			lerr(ld, FILE_CONF, lpush_line(lp, "method"),
+			    "[push %s]: method applies to type http only",
+			    p->key);
+	}
+}
+
+/*
+ * The built-in indicator profile (config/indicators/default.conf, compiled
+ * in), read through the same reader when the config names none of its
+ * own. Its errors would name that file: a unit test keeps it clean.
+ */
+static void
+indicators_builtin(struct loader *ld)
+{
+	const char *file = ld->files[FILE_CONF], *data = ld->data;
+	size_t len = ld->len, pos = ld->pos;
+	int line = ld->line, phys = ld->phys, rc;
+
+	if (ld->ninds > 0 ||
+	    (ld->cfg->evidence.indicators != NULL &&
+		strcmp(ld->cfg->evidence.indicators, "none") == 0))
+		return;
+	ld->files[FILE_CONF] = "config/indicators/default.conf (built in)";
+	ld->data = indicators_default_conf;
+	ld->len = strlen(indicators_default_conf);
+	ld->pos = 0;
+	ld->line = ld->phys = 0;
+	ld->sect = SECT_NONE;
+	rc = ini_parse_stream(conf_reader, ld, conf_handler, ld);
+	section_end(ld);
+	if (rc != 0)
+		lerr(ld, FILE_CONF, rc,
+		    "the built-in indicator profile does "
+		    "not parse");
+	ld->files[FILE_CONF] = file;
+	ld->data = data;
+	ld->len = len;
+	ld->pos = pos;
+	ld->line = line;
+	ld->phys = phys;
+	ld->sect = SECT_NONE;
 }
 
 /* Hand the devices and indicators over to the config, or free them. */
@@ -3069,6 +3572,9 @@ loader_finish(struct loader *ld, bool keep)
 		for (size_t i = 0; i < ld->nprofs; i++)
 			cfg->snmp_profiles[cfg->nsnmp_profiles++] =
 			    ld->profs[i].prof;
+		cfg->pushes = xcalloc(ld->npushes, sizeof *cfg->pushes);
+		for (size_t i = 0; i < ld->npushes; i++)
+			cfg->pushes[cfg->npushes++] = ld->pushes[i].push;
 	} else {
 		for (size_t i = 0; i < ld->ndevs; i++)
 			device_free(&ld->devs[i].d);
@@ -3076,7 +3582,10 @@ loader_finish(struct loader *ld, bool keep)
 			indicator_free(&ld->inds[i].ind);
 		for (size_t i = 0; i < ld->nprofs; i++)
 			snmp_profile_free(&ld->profs[i].prof);
+		for (size_t i = 0; i < ld->npushes; i++)
+			push_free(&ld->pushes[i].push);
 	}
+	free(ld->pushes);
 	free(ld->devs);
 	free(ld->inds);
 	free(ld->profs);
@@ -3149,6 +3658,11 @@ config_load_mode(const char *path, bool paths_only, char *err, size_t errlen)
 	snmp_check(&ld);
 	parents_resolve(&ld);
 	parents_cycles(&ld);
+	pushes_check(&ld);
+	indicators_builtin(&ld);
+	if (ld.single_keys[SECT_WEB][key_index(
+		&sections[SECT_WEB], "metrics_allow")] == 0)
+		defaults_web(cfg);
 	state_paths(&ld, dir);
 	free(dir);
 
@@ -3319,7 +3833,9 @@ config_default_sys(const struct config_sys *sys, char *err, size_t errlen)
 		}
 	} else if (sys->resolv_conf != NULL)
 		log_info("embedded default: %s", why);
+	defaults_web(cfg);
 
+	indicators_builtin(&ld);
 	state_paths(&ld, "");
 	text = canonical_text(cfg);
 	crypto_hash_sha256(
@@ -3374,6 +3890,16 @@ config_free(struct config *cfg)
 	free(cfg->daemon.inventory);
 	free(cfg->daemon.dns_servers);
 	free(cfg->web.listen);
+	free(cfg->web.tls_cert);
+	free(cfg->web.tls_key);
+	strv_free(cfg->web.metrics_allow, cfg->web.nmetrics_allow);
+	free(cfg->web.metrics_token);
+	free(cfg->evidence.key_file);
+	free(cfg->evidence.pack_dir);
+	free(cfg->evidence.indicators);
+	for (size_t i = 0; i < cfg->npushes; i++)
+		push_free(&cfg->pushes[i]);
+	free(cfg->pushes);
 	for (size_t i = 0; i < cfg->lan.ninterfaces; i++)
 		free(cfg->lan.interfaces[i]);
 	free(cfg->lan.interfaces);
@@ -3676,8 +4202,45 @@ config_print_summary(const struct config *cfg, FILE *fp)
 		if (ind->scope != NULL)
 			fprintf(fp, ", scope %s", ind->scope);
 		if (ind->target >= 0)
-			fprintf(fp, ", target %g%%", ind->target);
+			fprintf(fp, ", %s %g%%",
+			    ind->at_most ? "at most" : "target", ind->target);
 		fprintf(fp, ")\n");
+	}
+	fprintf(fp, "evidence: key %s, packs in %s\n", cfg->evidence.key_file,
+	    cfg->evidence.pack_dir);
+	if (cfg->evidence.daily_minute >= 0)
+		fprintf(fp, "  daily snapshot at %02d:%02d",
+		    cfg->evidence.daily_minute / 60,
+		    cfg->evidence.daily_minute % 60);
+	else
+		fprintf(fp, "  no daily snapshot");
+	if (cfg->evidence.quarterly_day > 0)
+		fprintf(fp,
+		    "; quarterly pack on day %d of a quarter's last month at "
+		    "%02d:%02d\n",
+		    cfg->evidence.quarterly_day,
+		    cfg->evidence.quarterly_minute / 60,
+		    cfg->evidence.quarterly_minute % 60);
+	else
+		fprintf(fp, "; no quarterly pack\n");
+	for (size_t i = 0; i < cfg->npushes; i++) {
+		const struct config_push *p = &cfg->pushes[i];
+
+		/* The URL may carry a login: only its scheme and host show. */
+		const char *host = strstr(p->url, "://") + 3;
+		size_t hlen = strcspn(host, "/?#");
+		const char *at = memchr(host, '@', hlen);
+
+		if (at != NULL) {
+			hlen -= (size_t)(at + 1 - host);
+			host = at + 1;
+		}
+		fprintf(fp, "push %s: %s to %.*s%.*s%s\n", p->key,
+		    config_push_type_name(p->type),
+		    (int)(strstr(p->url, "://") + 3 - p->url), p->url,
+		    (int)hlen, host,
+		    p->token || p->password || p->secret_key ? " (secret ***)"
+							     : "");
 	}
 }
 

@@ -310,6 +310,44 @@ static const struct bad_case bad_cases[] = {
 	"IPv4 or IPv6 addresses separated by commas, each with an optional "
 	"port, such as 1.1.1.1, 8.8.8.8:53, 2001:db8::53 or "
 	"[2001:db8::53]:53"},
+    {"daily snapshot time out of range", SITE "[evidence]\ndaily = 24:00\n",
+	"t.conf:4: bad daily '24:00' in [evidence]: expected a local time "
+	"of day such as 23:55, or off"},
+    {"push type unknown", SITE "[push so]\ntype = ftp\nurl = http://h/\n",
+	"t.conf:4: bad type 'ftp' in [push so]: expected one of http, s3, "
+	"webdav, smtp"},
+    {"push without url", SITE "[push so]\ntype = http\n",
+	"t.conf:3: missing required key 'url' in [push so]"},
+    {"push url without a host",
+	SITE "[push so]\ntype = http\nurl = http:///x\n",
+	"t.conf:5: bad url 'http:///x' in [push so]: expected an http://, "
+	"https://, smtp:// or smtps:// URL with a host"},
+    {"push smtp with an http url",
+	SITE "[push m]\ntype = smtp\nurl = https://h\nmail_from = a@b.vn\n"
+	     "mail_to = c@d.vn\n",
+	"t.conf:5: [push m]: type smtp needs an smtp:// or smtps:// URL"},
+    {"push mail_to with an injected header",
+	SITE "[push m]\ntype = smtp\nurl = smtp://h\nmail_from = a@b.vn\n"
+	     "mail_to = c@d.vn>\n",
+	"t.conf:7: bad mail_to 'c@d.vn>' in [push m]: expected mail addresses "
+	"separated by commas"},
+    {"push s3 without its secret",
+	SITE "[push s]\ntype = s3\nurl = https://h/b\naccess_key = AK\n",
+	"t.conf:3: [push s]: type s3 needs access_key and secret_key"},
+    {"push client cert without key",
+	SITE "[push s]\ntype = http\nurl = https://h/b\nclient_cert = c.pem\n",
+	"t.conf:6: [push s]: client_cert and client_key go together"},
+    {"push duplicate",
+	SITE "[push s]\ntype = http\nurl = https://h/\n"
+	     "[push s]\n",
+	"t.conf:6: duplicate push target 's' (first defined at line 3)"},
+    {"indicator peak hours reversed",
+	SITE "[indicator i]\ntitle = I\nmetric = uplink-quality\n"
+	     "peak_hours = 17-8\n",
+	"t.conf:6: bad peak_hours '17-8' in [indicator i]: expected local "
+	"hours FROM-TO with FROM < TO <= 24, such as 8-17"},
+    {"web tls cert without key", SITE "[web]\ntls_cert = /etc/c.pem\n",
+	"t.conf:3: [web]: tls_cert and tls_key go together"},
     {"socket path too long",
 	SITE "[daemon]\nstate_dir = /srv/"
 	     "xanet-state-directory-with-a-name-far-too-long-for-a-unix-"
@@ -318,6 +356,88 @@ static const struct bad_case bad_cases[] = {
 	"107): /srv/xanet-state-directory-with-a-name-far-too-long-for-a-"
 	"unix-socket-path-because-sun-path-is-small/xanetd.sock"},
 };
+
+static void
+test_evidence_push(void **state)
+{
+	char err[2048];
+	struct config *cfg = load_text(SITE
+	    "[daemon]\nstate_dir = /srv/x\n"
+	    "[evidence]\ndaily = off\nquarterly_day = 15\n"
+	    "retry_base = 5s\nretry_cap = 1h\npack_dir = evidence\n"
+	    "[push so-ttt]\ntype = http\nurl = https://so.example.vn/in\n"
+	    "method = put\ntoken = t0ps3cret\nsnapshots = quarterly\n"
+	    "timeout = 30s\n"
+	    "[push mail]\ntype = smtp\nurl = smtps://mail.example.vn\n"
+	    "mail_from = xanet@xa.vn\nmail_to = a@b.vn, c@d.vn, a@b.vn\n"
+	    "[web]\nmetrics_allow =\nsession_idle = 10m\n",
+	    err, sizeof err);
+
+	assert_non_null(cfg);
+	assert_int_equal(cfg->evidence.daily_minute, -1);
+	assert_int_equal(cfg->evidence.quarterly_day, 15);
+	assert_int_equal(cfg->evidence.quarterly_minute, 23 * 60 + 55);
+	assert_int_equal(cfg->evidence.retry_base_ms, 5000);
+	assert_int_equal(cfg->evidence.retry_cap_ms, 3600000);
+	assert_string_equal(cfg->evidence.key_file, "/srv/x/signing.key");
+	assert_string_equal(cfg->evidence.pack_dir, "/srv/x/evidence");
+	assert_int_equal(cfg->npushes, 2);
+	assert_string_equal(cfg->pushes[0].key, "so-ttt");
+	assert_int_equal(cfg->pushes[0].type, PUSH_HTTP);
+	assert_int_equal(cfg->pushes[0].put, 1);
+	assert_string_equal(cfg->pushes[0].token, "t0ps3cret");
+	assert_int_equal(cfg->pushes[0].kinds, SNAPSHOT_QUARTERLY);
+	assert_int_equal(cfg->pushes[0].timeout_ms, 30000);
+	assert_int_equal(cfg->pushes[1].type, PUSH_SMTP);
+	assert_int_equal(cfg->pushes[1].nmail_to, 2);
+	assert_string_equal(cfg->pushes[1].mail_to[1], "c@d.vn");
+	assert_int_equal(cfg->pushes[1].kinds,
+	    SNAPSHOT_DAILY | SNAPSHOT_QUARTERLY | SNAPSHOT_MANUAL);
+	assert_int_equal(cfg->pushes[1].timeout_ms, 120000);
+	/* Set empty: /metrics open to nobody, not the default. */
+	assert_int_equal(cfg->web.nmetrics_allow, 0);
+	assert_int_equal(cfg->web.session_idle_ms, 600000);
+	assert_int_equal(cfg->web.body_max, 65536);
+	config_free(cfg);
+}
+
+static void
+test_indicators_builtin(void **state)
+{
+	char err[2048];
+	struct config *cfg = load_text(SITE, err, sizeof err);
+	const struct config_indicator *net = NULL;
+
+	/* No [indicator] of its own: the built-in commune profile. */
+	assert_non_null(cfg);
+	assert_int_equal(cfg->nindicators, 5);
+	for (size_t i = 0; i < cfg->nindicators; i++)
+		if (strcmp(cfg->indicators[i].metric, "uplink-quality") == 0)
+			net = &cfg->indicators[i];
+	assert_non_null(net);
+	assert_int_equal(net->peak_from_h, 8);
+	assert_int_equal(net->peak_to_h, 17);
+	assert_int_equal(net->rtt_max_ms, 150);
+	assert_true(net->loss_max == 2);
+	assert_string_equal(cfg->indicators[0].title,
+	    "Wifi miễn phí tại các nhà văn hóa thôn hoạt động ổn định");
+	assert_int_equal(cfg->web.nmetrics_allow, 2);
+	config_free(cfg);
+
+	/* Any indicator of its own replaces the profile; none, none. */
+	cfg = load_text(SITE "[indicator a]\ntitle = A\nmetric = lan-coverage\n"
+			     "judge = at-most\ntarget = 5\n",
+	    err, sizeof err);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->nindicators, 1);
+	assert_int_equal(cfg->indicators[0].at_most, 1);
+	config_free(cfg);
+	cfg =
+	    load_text(SITE "[evidence]\nindicators = none\n", err, sizeof err);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->nindicators, 0);
+	config_free(cfg);
+}
 
 static void
 test_bad_case(void **state)
@@ -924,7 +1044,10 @@ test_summary(void **state)
 	    "loss_warn 30%%,\n"
 	    "    maintenance \"Sun 22:00-23:00; 2026-12-01 08:00-12:00\"\n"
 	    "indicators: 1\n"
-	    "  up: Wifi (uptime-group, target 99.5%%)\n",
+	    "  up: Wifi (uptime-group, target 99.5%%)\n"
+	    "evidence: key /srv/xanet/signing.key, packs in /srv/xanet/packs\n"
+	    "  daily snapshot at 23:55; quarterly pack on day 20 of a "
+	    "quarter's last month at 23:55\n",
 	    hex);
 	assert_string_equal(out, want);
 	free(want);
@@ -1084,6 +1207,8 @@ main(void)
 	    cmocka_unit_test(test_defaults_after_privilege_drop),
 	    cmocka_unit_test(test_relative_paths),
 	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_evidence_push),
+	    cmocka_unit_test(test_indicators_builtin),
 	    cmocka_unit_test(test_kind_names),
 	    cmocka_unit_test(test_example_config),
 	    cmocka_unit_test(test_load_paths_despite_errors),
