@@ -22,8 +22,8 @@ libmicrohttpd-dev libjansson-dev libsodium-dev libarchive-dev libcap-ng-dev
 libsystemd-dev libinih-dev libcsv-dev libcmocka-dev libc-ares-dev"
 # What the tests start as real peers, or use to look inside.
 TEST_PKGS="sqlite3 iproute2 nftables snmpd snmp fping util-linux procps
-openssl tcpreplay tcpdump clang chromium poppler-utils fonts-dejavu-core
-python3-aiosmtpd prometheus wrk nodejs"
+openssl tcpreplay tcpdump clang time chromium poppler-utils fonts-dejavu-core
+python3-aiosmtpd prometheus wrk nodejs lighttpd lighttpd-mod-webdav"
 
 want=$PKGS
 [ "$cmd" = run ] || want="$want $TEST_PKGS"
@@ -46,6 +46,13 @@ fi
 if ! getent passwd xanet >/dev/null; then
 	useradd --system --no-create-home --home-dir /var/lib/xanet \
 		--shell /usr/sbin/nologin xanet
+fi
+# Test peers from npm (the registry is reachable; kept outside the tree).
+if [ "$cmd" != run ]; then
+	npmdir=/var/cache/xanet-test/npm
+	[ -x "$npmdir/node_modules/.bin/s3rver" ] ||
+		npm install --no-audit --no-fund --loglevel=error \
+			--prefix "$npmdir" s3rver@3 >/dev/null
 fi
 [ "$cmd" = deps ] && exit 0
 

@@ -117,3 +117,40 @@ client_request(const char *path, const char *request, json_t **out, char *err,
 	}
 	return 0;
 }
+
+int
+ctl_daemon_request(
+    struct ctl *ctl, const char *request, const char *why, json_t **out)
+{
+	const char *path = ctl_socket_path(ctl), *e;
+	char err[512];
+	json_t *ans = NULL;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (path == NULL)
+		return CTL_ERROR;
+	rc = client_request(path, request, &ans, err, sizeof err);
+	if (rc == -1) {
+		fprintf(stderr, "xanetctl: xanetd is not running (%s): %s\n",
+		    err, why);
+		return CTL_NOT_RUNNING;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "xanetctl: %s\n", err);
+		return rc == -3 ? CTL_NO_DATABASE : CTL_ERROR;
+	}
+	if (!json_is_true(json_object_get(ans, "ok"))) {
+		e = json_string_value(json_object_get(ans, "error"));
+		fprintf(stderr, "xanetctl: xanetd refused: %s\n",
+		    e != NULL ? e : "no reason given");
+		json_decref(ans);
+		return CTL_ERROR;
+	}
+	if (out != NULL)
+		*out = ans;
+	else
+		json_decref(ans);
+	return CTL_OK;
+}

@@ -151,36 +151,15 @@ hosts_list(struct ctl *ctl, int argc, char **argv)
 static int
 hosts_request(struct ctl *ctl, const char *request)
 {
-	const char *path = ctl_socket_path(ctl), *e;
-	char err[512];
-	json_t *ans = NULL;
-	int rc;
+	json_t *ans;
+	int rc = ctl_daemon_request(ctl, request,
+	    "hosts are approved, blocked and forgotten by the running daemon",
+	    &ans);
 
-	if (path == NULL)
-		return CTL_ERROR;
-	rc = client_request(path, request, &ans, err, sizeof err);
-	if (rc == -1) {
-		fprintf(stderr,
-		    "xanetctl: xanetd is not running (%s): hosts are approved, "
-		    "blocked and forgotten by the running daemon\n",
-		    err);
-		return CTL_NOT_RUNNING;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "xanetctl: %s\n", err);
-		return rc == -3 ? CTL_NO_DATABASE : CTL_ERROR;
-	}
-	if (!json_is_true(json_object_get(ans, "ok"))) {
-		e = json_string_value(json_object_get(ans, "error"));
-		fprintf(stderr, "xanetctl: xanetd refused: %s\n",
-		    e != NULL ? e : "no reason given");
-		json_decref(ans);
-		return CTL_ERROR;
-	}
-	if (ctl->json)
+	if (rc == CTL_OK && ctl->json)
 		ctl_print_json(ans);
 	json_decref(ans);
-	return CTL_OK;
+	return rc;
 }
 
 /* Control characters would end or split the request line. */

@@ -54,23 +54,13 @@ ctl_intervals_load(sqlite3 *db, int64_t device_id, int64_t from_ms,
     int64_t to_ms, int64_t until_ms, struct interval **iv, size_t *n,
     bool *open)
 {
-	if (interval_load(db, device_id, from_ms, to_ms, iv, n) == -1) {
+	if (interval_load_until(
+		db, device_id, from_ms, to_ms, until_ms, iv, n, open) == -1) {
 		fprintf(stderr,
 		    "xanetctl: cannot read the state intervals of device "
 		    "%" PRId64 "\n",
 		    device_id);
 		return -1;
-	}
-	if (open != NULL)
-		*open = false;
-	for (size_t i = 0; i < *n; i++) {
-		struct interval *v = &(*iv)[i];
-
-		if (v->end_ms != INT64_MAX)
-			continue;
-		v->end_ms = until_ms > v->start_ms ? until_ms : v->start_ms;
-		if (open != NULL)
-			*open = true;
 	}
 	return 0;
 }

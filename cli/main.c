@@ -41,6 +41,24 @@ static const struct ctl_command ctl_commands[] = {
 	"  xanetctl hosts approve MAC [--name TEXT]\n"
 	"  xanetctl hosts block MAC | hosts forget MAC",
 	cmd_hosts},
+    {"heartbeat", "heartbeat token DEVICE", cmd_heartbeat},
+    {"verify", "verify PACK.zip [--pubkey FILE] | verify --db", cmd_verify},
+    {"key", "key show [--pubkey-out FILE]", cmd_key},
+    {"report",
+	"report (--quarter YYYYQN | --from YYYY-MM-DD --to YYYY-MM-DD)\n"
+	"                  [--group G] [--device KEY] [--lang vi|en] "
+	"--out DIR [--pack]",
+	cmd_report},
+    {"push",
+	"push status [--json] | push retry ID | push now",
+	cmd_push},
+    {"snapshot", "snapshot now [--kind daily|quarterly|manual] [--no-wait]",
+	cmd_snapshot},
+    {"user",
+	"user add NAME --role admin|viewer [--password-stdin]\n"
+	"  xanetctl user passwd NAME [--password-stdin]\n"
+	"  xanetctl user del NAME | user list [--json]",
+	cmd_user},
 };
 
 static void

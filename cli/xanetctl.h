@@ -49,6 +49,15 @@ sqlite3 *ctl_open_db(struct ctl *ctl, int *exit_code);
 int client_request(const char *path, const char *request, json_t **out,
     char *err, size_t errlen);
 
+/*
+ * Send REQUEST to the running xanetd. On success returns CTL_OK with
+ * the {"ok":true,...} answer in *OUT (may be NULL: dropped); otherwise
+ * prints why (WHY says what needs the daemon, e.g. "maintenance is
+ * started by the running daemon") and returns the exit code.
+ */
+int ctl_daemon_request(
+    struct ctl *ctl, const char *request, const char *why, json_t **out);
+
 /* Print a json value to stdout, indented, with a newline. */
 void ctl_print_json(json_t *j);
 
@@ -84,5 +93,12 @@ int cmd_lan(struct ctl *ctl, int argc, char **argv);
 int cmd_version(struct ctl *ctl, int argc, char **argv);
 int cmd_snmp(struct ctl *ctl, int argc, char **argv);
 int cmd_hosts(struct ctl *ctl, int argc, char **argv);
+int cmd_heartbeat(struct ctl *ctl, int argc, char **argv);
+int cmd_verify(struct ctl *ctl, int argc, char **argv);
+int cmd_key(struct ctl *ctl, int argc, char **argv);
+int cmd_push(struct ctl *ctl, int argc, char **argv);
+int cmd_snapshot(struct ctl *ctl, int argc, char **argv);
+int cmd_report(struct ctl *ctl, int argc, char **argv);
+int cmd_user(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -2004,6 +2004,9 @@ static const struct key_def device_keys[] = {
 	"string; at most 16), such as "
 	"temp:1.3.6.1.4.1.2021.13.16.2.1.3.1:gauge",
 	false, 1000, FT_STR, 0, 0},
+    {"heartbeat_grace", parse_duration, DEV(heartbeat_grace_ms),
+	"a duration from 1s to 1d, such as 5m", false, 0, FT_MS, 1000,
+	86400000},
 };
 #define SETTINGS_FIRST 6
 #define NDEVICE_KEYS   (sizeof device_keys / sizeof device_keys[0])
@@ -3983,7 +3986,10 @@ setting_format(const struct key_def *k, const struct config_device *d,
 	case FT_MS:
 		memcpy(&ms, src, sizeof ms);
 		if (ms == 0)
-			str_copy(buf, "off", len);
+			str_copy(buf,
+			    k->offset == DEV(heartbeat_grace_ms) ? "one interval"
+								 : "off",
+			    len);
 		else
 			duration_format(ms, buf, len);
 		break;

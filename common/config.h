@@ -63,6 +63,9 @@ struct config_device {
 	/* Custom OIDs "LABEL:OID:TYPE,..." (TYPE gauge|counter|string; OID
 	 * without a leading dot), kept without spaces; or NULL. */
 	char *snmp_oids;
+	/* heartbeat: how late past its interval a heartbeat may be before
+	 * the round fails; 0 (default): one more interval. */
+	int64_t heartbeat_grace_ms;
 	char *src_file; /* where it was defined: config file or CSV */
 	int src_line;   /* its line, or the CSV row */
 };

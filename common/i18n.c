@@ -8,10 +8,12 @@
 /* One line per catalogue: adding an area is one file and one entry. */
 extern const struct i18n_catalogue i18n_msg_data;
 extern const struct i18n_catalogue i18n_msg_report;
+extern const struct i18n_catalogue i18n_msg_web;
 
 static const struct i18n_catalogue *const catalogues[] = {
     &i18n_msg_data,
     &i18n_msg_report,
+    &i18n_msg_web,
 };
 #define NCATALOGUES (sizeof catalogues / sizeof catalogues[0])
 

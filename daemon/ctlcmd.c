@@ -1,5 +1,7 @@
 /* ctlcmd.c - the control socket's command table: ping, status, reload, stop, maintenance. */
 #include <jansson.h>
+#include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +13,15 @@
 #include "common/xtime.h"
 #include "daemon/control.h"
 #include "daemon/ctlcmd.h"
+#include "daemon/evidence.h"
 #include "daemon/lan.h"
 #include "daemon/monitor.h"
+#include "daemon/web.h"
 #include "daemon/xanetd.h"
+#include "store/snapshot.h"
+#include "store/user.h"
 #include "store/writer.h"
+#include "web/auth.h"
 
 #define CTLCMD_ARGS_MAX 5
 
@@ -170,6 +177,187 @@ ctlcmd_host_forget(
 	return ctlcmd_host(x, argv[0], NULL, NULL, err, errlen);
 }
 
+/* heartbeat-token KEY HEX: the SHA-256 of KEY's new heartbeat token. */
+static json_t *
+ctlcmd_heartbeat_token(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	unsigned char hash[32];
+	size_t n;
+
+	if (sodium_hex2bin(hash, sizeof hash, argv[1], strlen(argv[1]), NULL,
+		&n, NULL) != 0 ||
+	    n != sizeof hash) {
+		snprintf(err, errlen, "bad token hash: 64 hex digits expected");
+		return NULL;
+	}
+	if (monitor_heartbeat_token(x->monitor, argv[0], hash, err, errlen) ==
+	    -1)
+		return NULL;
+	return json_pack("{s:s}", "device", argv[0]);
+}
+
+/* Evidence: push-status | push-retry ID | push-now | snapshot-now [KIND]. */
+static json_t *
+ctlcmd_push_status(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	json_t *o;
+
+	if (x->evidence == NULL) {
+		snprintf(err, errlen, "evidence snapshots are not running");
+		return NULL;
+	}
+	if ((o = evidence_push_status(x->evidence, 500)) == NULL)
+		snprintf(err, errlen, "cannot read the outbox");
+	return o;
+}
+
+static json_t *
+ctlcmd_push_retry(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	char *end;
+	long long id = strtoll(argv[0], &end, 10);
+
+	if (*end != '\0' || id <= 0) {
+		snprintf(err, errlen, "bad outbox id '%.32s'", argv[0]);
+		return NULL;
+	}
+	if (x->evidence == NULL) {
+		snprintf(err, errlen, "evidence snapshots are not running");
+		return NULL;
+	}
+	if (evidence_push_retry(x->evidence, id, err, errlen) == -1)
+		return NULL;
+	return json_pack("{s:I}", "id", (json_int_t)id);
+}
+
+static json_t *
+ctlcmd_push_now(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	int n;
+
+	if (x->evidence == NULL) {
+		snprintf(err, errlen, "evidence snapshots are not running");
+		return NULL;
+	}
+	if ((n = evidence_push_now(x->evidence)) < 0) {
+		snprintf(err, errlen, "cannot update the outbox");
+		return NULL;
+	}
+	return json_pack("{s:i}", "due", n);
+}
+
+static json_t *
+ctlcmd_snapshot_now(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	const char *kind = argc > 0 ? argv[0] : "manual";
+	char uid[SNAPSHOT_UID_LEN];
+
+	if (x->evidence == NULL) {
+		snprintf(err, errlen, "evidence snapshots are not running");
+		return NULL;
+	}
+	if (evidence_snapshot_now(x->evidence, kind, uid, err, errlen) == -1)
+		return NULL;
+	return json_pack("{s:s, s:s}", "uid", uid, "kind", kind);
+}
+
+/*
+ * user-add NAME ROLE HASH | user-passwd NAME HASH | user-del NAME: the
+ * dashboard's users (xanetctl user). xanetctl hashes the password; only
+ * the Argon2id string comes here, and the one writer stores it.
+ */
+static json_t *
+ctlcmd_user(struct xanetd *x, const char *op, const char *name,
+    const char *role, const char *hash, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!auth_name_valid(name)) {
+		snprintf(err, errlen,
+		    "bad user name: 1-%d of A-Z a-z 0-9 . _ @ -",
+		    AUTH_NAME_MAX);
+		return NULL;
+	}
+	if (role != NULL && !user_role_valid(role)) {
+		snprintf(err, errlen, "bad role: admin or viewer");
+		return NULL;
+	}
+	if (hash != NULL && !auth_hash_valid(hash)) {
+		snprintf(err, errlen, "bad password hash: Argon2id expected");
+		return NULL;
+	}
+	if (strcmp(op, "add") == 0)
+		rc = user_add(x->writer, name, role, hash, time_wall_ms());
+	else if (strcmp(op, "passwd") == 0)
+		rc = user_passwd(x->writer, name, hash, time_wall_ms());
+	else
+		rc = user_del(x->writer, name);
+	/* Committed now, so that xanetctl's answer means it is stored. */
+	if (rc == -1 || writer_commit(x->writer) == -1) {
+		snprintf(err, errlen, "could not store the user (see the log)");
+		return NULL;
+	}
+	if (rc == 1) {
+		snprintf(err, errlen,
+		    strcmp(op, "add") == 0 ? "user %s exists already"
+					   : "no user %s",
+		    name);
+		return NULL;
+	}
+	if (strcmp(op, "add") != 0)
+		web_user_changed(x->web, name);
+	return json_pack("{s:s}", "user", name);
+}
+
+static json_t *
+ctlcmd_user_add(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	return ctlcmd_user(x, "add", argv[0], argv[1], argv[2], err, errlen);
+}
+
+static json_t *
+ctlcmd_user_passwd(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	return ctlcmd_user(x, "passwd", argv[0], NULL, argv[1], err, errlen);
+}
+
+static json_t *
+ctlcmd_user_del(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	return ctlcmd_user(x, "del", argv[0], NULL, NULL, err, errlen);
+}
+
+/*
+ * heartbeat KEY ok|fail [MSG...]: device KEY called in (the web server's
+ * /hb/TOKEN, through the inbox; or a local script).
+ */
+static json_t *
+ctlcmd_heartbeat(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	bool ok = strcmp(argv[1], "ok") == 0;
+
+	if (!ok && strcmp(argv[1], "fail") != 0) {
+		snprintf(err, errlen, "usage: heartbeat KEY ok|fail [MESSAGE]");
+		return NULL;
+	}
+	if (monitor_heartbeat(x->monitor, argv[0], ok, argc > 2 ? argv[2] : "") ==
+	    -1) {
+		snprintf(err, errlen, "device '%s' has no heartbeat probe",
+		    argv[0]);
+		return NULL;
+	}
+	return json_pack("{s:s}", "device", argv[0]);
+}
+
 static const struct ctlcmd ctlcmd_table[] = {
     {"ping", 0, 0, ctlcmd_ping},
     {"status", 0, 0, ctlcmd_status},
@@ -179,6 +367,15 @@ static const struct ctlcmd ctlcmd_table[] = {
     {"host-approve", 1, 2, ctlcmd_host_approve},
     {"host-block", 1, 1, ctlcmd_host_block},
     {"host-forget", 1, 1, ctlcmd_host_forget},
+    {"heartbeat-token", 2, 2, ctlcmd_heartbeat_token},
+    {"heartbeat", 2, 3, ctlcmd_heartbeat},
+    {"push-status", 0, 0, ctlcmd_push_status},
+    {"push-retry", 1, 1, ctlcmd_push_retry},
+    {"push-now", 0, 0, ctlcmd_push_now},
+    {"snapshot-now", 0, 1, ctlcmd_snapshot_now},
+    {"user-add", 3, 3, ctlcmd_user_add},
+    {"user-passwd", 2, 2, ctlcmd_user_passwd},
+    {"user-del", 1, 1, ctlcmd_user_del},
 };
 
 /*

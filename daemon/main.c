@@ -20,11 +20,15 @@
 #include "common/alertlog.h"
 #include "daemon/control.h"
 #include "daemon/ctlcmd.h"
+#include "daemon/evidence.h"
 #include "daemon/lan.h"
 #include "daemon/monitor.h"
+#include "daemon/inbox.h"
 #include "daemon/notify.h"
 #include "daemon/priv.h"
+#include "daemon/web.h"
 #include "daemon/xanetd.h"
+#include "evidence/sigkey.h"
 #include "probes/probe.h"
 #include "store/alert.h"
 #include "store/db.h"
@@ -201,6 +205,8 @@ xanetd_reload(struct xanetd *x, char *err, size_t errlen)
 	if (monitor_reconfigure(x->monitor) == -1)
 		log_err("reload: could not record the new devices' state");
 	lan_reconfigure(x->lan);
+	evidence_reconfigure(x->evidence);
+	web_reload(x->web);
 	config_free(old);
 	xanetd_commit(x);
 	config_hash_hex(cfg, hash);
@@ -288,6 +294,36 @@ daemonize_done(int fd)
 }
 
 /*
+ * The evidence signing key, made at the first start. Without it no pack
+ * can be signed, but the monitoring must go on: an error, not fatal.
+ */
+static void
+xanetd_open_key(struct xanetd *x, const struct priv_user *pup)
+{
+	char *path = sigkey_path(x->cfg->evidence.key_file,
+	    x->cfg->daemon.state_dir);
+	char err[1024], fpr[SIGKEY_FPR_LEN], *pub;
+
+	x->sigkey = sigkey_load_or_create(path, err, sizeof err);
+	if (x->sigkey == NULL) {
+		log_err("no evidence signing key: %s", err);
+		free(path);
+		return;
+	}
+	if (pup != NULL) {
+		pub = xasprintf("%s.pub", path);
+		if (priv_own_file(path, pup) == -1)
+			log_err("cannot chown %s to %s: %s", path, pup->name,
+			    strerror(errno));
+		priv_own_file(pub, pup);
+		free(pub);
+	}
+	sigkey_fingerprint(sigkey_public(x->sigkey), fpr, sizeof fpr);
+	log_info("evidence signing key %s: %s", path, fpr);
+	free(path);
+}
+
+/*
  * The privileged part of start-up: everything that needs root is opened
  * here, handed to the daemon user, and then every privilege is dropped.
  */
@@ -321,8 +357,12 @@ xanetd_open_privileged(struct xanetd *x)
 		fatal("%s", err);
 	if ((x->monitor = monitor_new(x, err, sizeof err)) == NULL)
 		fatal("%s", err);
+	x->inbox = inbox_new(x->loop, XANETD_INBOX_CAP, ctlcmd_dispatch, x);
 	/* Capture needs CAP_NET_RAW; a LAN it cannot open is only logged. */
 	x->lan = lan_new(x);
+	xanetd_open_key(x, pup);
+	/* The dashboard's port may be below 1024: bind it while root. */
+	x->web = web_open(x);
 	if (pup != NULL) {
 		const char *files[] = {cfg->daemon.database,
 		    cfg->daemon.control_socket, cfg->daemon.alert_log};
@@ -398,6 +438,8 @@ xanetd_start(struct xanetd *x)
 	    cfg->ndevices, hash);
 	if (lan_start(x->lan) == -1)
 		log_err("LAN sampler: could not start everything (see above)");
+	x->evidence = evidence_new(x);
+	web_start(x->web);
 
 	signal(SIGPIPE, SIG_IGN);
 	signal_start(x, &x->sig_term, SIGTERM);
@@ -422,12 +464,18 @@ xanetd_finish(struct xanetd *x)
 	const char *reason = x->stop_reason ? x->stop_reason : "stop";
 
 	notify_stopping(x->notify);
+	/* First: its threads may be in a request; the budget is 2 s. */
+	web_free(x->web);
 	xanetd_event(x, "monitor-stopped", "reason=%s", reason);
 	monitor_stop(x->monitor);
 	lan_stop(x->lan);
+	/* Before run_stop: a pack being built is recorded in this run. */
+	evidence_free(x->evidence);
 	run_stop(x->writer, x->run_id, time_wall_ms(), reason);
+	inbox_free(x->inbox);
 	monitor_free(x->monitor);
 	lan_free(x->lan);
+	sigkey_free(x->sigkey);
 	control_free(x->control);
 	writer_free(x->writer);
 	alertlog_free(x->alertlog);

@@ -22,6 +22,7 @@
 #include "probes/probe.h"
 #include "store/alert.h"
 #include "store/device.h"
+#include "store/hbtoken.h"
 #include "store/interval.h"
 #include "store/maintenance.h"
 #include "store/metric.h"
@@ -667,4 +668,37 @@ monitor_maint_stop(struct monitor *m, const char *key, char *err, size_t errlen)
 		monitor_manual_remove(m, mm);
 	monitor_maint_apply(m);
 	return n;
+}
+
+int
+monitor_heartbeat(struct monitor *m, const char *key, bool ok, const char *msg)
+{
+	return probes_heartbeat(m->probes, key, ok, msg);
+}
+
+int
+monitor_heartbeat_token(struct monitor *m, const char *key,
+    const unsigned char hash[32], char *err, size_t errlen)
+{
+	long i = monitor_device_index(m, key);
+	const struct config_device *d;
+
+	if (i < 0) {
+		snprintf(err, errlen, "unknown device '%s'", key);
+		return -1;
+	}
+	d = &m->x->cfg->devices[i];
+	if (d->probes == NULL || strstr(d->probes, "heartbeat") == NULL) {
+		snprintf(err, errlen,
+		    "device '%s' has no heartbeat probe (probes = heartbeat)",
+		    key);
+		return -1;
+	}
+	if (hbtoken_set(m->x->writer, m->devs[i].id, hash, time_wall_ms()) ==
+		-1 ||
+	    writer_commit(m->x->writer) == -1) {
+		snprintf(err, errlen, "could not record the heartbeat token");
+		return -1;
+	}
+	return 0;
 }

@@ -7,6 +7,7 @@
 #define XANET_MONITOR_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,18 @@ int64_t monitor_device_id(struct monitor *m, size_t i);
 
 /* State fields of device I for the status answer. */
 void monitor_device_json(struct monitor *m, size_t i, json_t *obj);
+/*
+ * A heartbeat for device KEY arrived (daemon/inbox.c): OK false when the
+ * device reported a failure. 0, or -1 if KEY has no heartbeat probe.
+ */
+int monitor_heartbeat(
+    struct monitor *m, const char *key, bool ok, const char *msg);
+/*
+ * Set device KEY's heartbeat token hash (xanetctl heartbeat token): 0,
+ * or -1 with the reason in ERR (unknown device, no heartbeat probe).
+ */
+int monitor_heartbeat_token(struct monitor *m, const char *key,
+    const unsigned char hash[32], char *err, size_t errlen);
 /* The monitor's own counters for the status answer. */
 json_t *monitor_stats_json(struct monitor *m);
 

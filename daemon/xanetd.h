@@ -8,10 +8,17 @@
 struct alertlog;
 struct config;
 struct control;
+struct evidence;
+struct inbox;
 struct lan;
 struct monitor;
 struct notify;
+struct sigkey;
+struct web;
 struct writer;
+
+/* Messages other threads may queue for the loop before refusing. */
+#define XANETD_INBOX_CAP 1024
 
 /* The one mutable root of xanetd; only the loop thread touches it. */
 struct xanetd {
@@ -23,7 +30,13 @@ struct xanetd {
 	struct control *control;
 	struct notify *notify;
 	struct monitor *monitor;
+	struct inbox *inbox; /* from the web threads to the loop */
 	struct lan *lan; /* the LAN sampler (daemon/lan.c) */
+	struct web *web; /* the dashboard (daemon/web.c) */
+	/* The evidence signing key; NULL if it could not be made (logged). */
+	struct sigkey *sigkey;
+	/* Snapshots and their push (daemon/evidence.c); NULL: none. */
+	struct evidence *evidence;
 	int64_t run_id;
 	int64_t started_wall_ms;
 	int64_t started_mono_ms;

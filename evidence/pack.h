@@ -31,8 +31,11 @@ int pack_write(const char *path, const struct report *r,
  * Check the pack at PATH offline: every file listed with the right size
  * and hash, no file unlisted, and the signature valid for PUBKEY (32
  * bytes; NULL: the public key the manifest names, reported as such).
- * Returns 0 when all is well, 1 when the pack is not intact (each problem
- * one line in REPORT), -1 when it cannot be read at all (ERR).
+ * Returns 0 when all is well (REPORT: "OK: ..." with the period, site,
+ * generator and the signing key's fingerprint and where it came from), 1
+ * when the pack is not intact (each problem one line in REPORT; a
+ * truncated or non-zip file is one of them), -1 when the file cannot be
+ * opened at all (ERR).
  */
 int pack_verify(const char *path, const unsigned char *pubkey, char *report,
     size_t reportlen, char *err, size_t errlen);

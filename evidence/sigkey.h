@@ -15,7 +15,12 @@
 
 struct sigkey;
 
-/* Load PATH, or create it (0600, parent directory must exist). NULL (ERR). */
+/*
+ * Load PATH, or create it (0600, parent directory must exist). Either
+ * way PATH.pub (0644, the sigkey_public_read format) is written if
+ * missing, so that users who may not read the key can see its
+ * fingerprint. NULL (ERR).
+ */
 struct sigkey *sigkey_load_or_create(const char *path, char *err,
     size_t errlen);
 /* Load PATH; NULL (ERR) if missing, unreadable or malformed. */
@@ -36,5 +41,13 @@ int sigkey_check(const unsigned char *pub, const void *msg, size_t len,
  */
 int sigkey_public_read(const char *path, unsigned char *pub, char *err,
     size_t errlen);
+/* Write PUB to PATH in that format (created or replaced). 0 or -1 (ERR). */
+int sigkey_public_write(const unsigned char *pub, const char *path, char *err,
+    size_t errlen);
+/*
+ * The key file to use, malloc'd: KEY_FILE ([evidence] key_file) when
+ * set, else the documented default STATE_DIR/signing.key.
+ */
+char *sigkey_path(const char *key_file, const char *state_dir);
 
 #endif

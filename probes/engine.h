@@ -106,6 +106,9 @@ extern const struct probe_engine probe_engine_http;
 extern const struct probe_engine probe_engine_heartbeat;
 extern const struct probe_engine probe_engine_snmp;
 
+/* heartbeat.c: a heartbeat for P arrived now (probes_heartbeat). */
+void heartbeat_seen(struct probe *p, bool ok, const char *msg);
+
 /* The daemon's SNMP hooks of P's owner, or NULL (an engine driven alone). */
 const struct probes_snmp_hooks *probes_snmp_hooks_of(const struct probe *p);
 /* The configuration P comes from (NULL when driven alone). */

@@ -21,6 +21,7 @@ static const char *const cause_names[] = {
     [CAUSE_TLS] = "tls",
     [CAUSE_NETWORK] = "network",
     [CAUSE_MONITOR] = "monitor",
+    [CAUSE_REPORTED] = "reported",
 };
 
 const char *

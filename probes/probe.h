@@ -31,6 +31,7 @@ enum probe_cause {
 	CAUSE_TLS,         /* TLS handshake or certificate ("tls") */
 	CAUSE_NETWORK,     /* a local send/connect error ("network") */
 	CAUSE_MONITOR,     /* the monitor could not probe ("monitor") */
+	CAUSE_REPORTED,    /* the device's heartbeat said it fails ("reported") */
 };
 const char *probe_cause_name(enum probe_cause cause);
 
@@ -139,6 +140,15 @@ struct probes_snmp_hooks {
 };
 void probes_set_snmp_hooks(
     struct probes *ps, const struct probes_snmp_hooks *hooks);
+
+/*
+ * A heartbeat from the device with key KEY arrived (the web server's
+ * /hb/TOKEN, handed to the loop): OK false when the device reported a
+ * failure, MSG its words (may be NULL). Its heartbeat probe's next round
+ * judges it. 0, or -1 if KEY has no heartbeat probe.
+ */
+int probes_heartbeat(
+    struct probes *ps, const char *key, bool ok, const char *msg);
 
 /* "dgram" or "raw": which ICMP socket is in use (for the logs/status). */
 const char *probes_icmp_mode(const struct probes *ps);

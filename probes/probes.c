@@ -258,7 +258,9 @@ sprobe_free(struct sprobe *sp)
 		resolver_cancel(sp->query);
 	if (sp->busy && e->cancel != NULL && eng != NULL)
 		e->cancel(eng, &sp->p);
-	if (sp->p.priv != NULL && e->release != NULL && eng != NULL)
+	/* An engine with no open() (heartbeat) still keeps per-probe state. */
+	if (sp->p.priv != NULL && e->release != NULL &&
+	    (eng != NULL || e->open == NULL))
 		e->release(eng, &sp->p);
 	if (sp->busy)
 		ps->stats.in_flight--;
@@ -663,6 +665,23 @@ probes_configure(
 	log_info("probes: %zu configured (%zu kept, %zu new, %zu removed)", n,
 	    kept, n - kept, nold - kept);
 	return 0;
+}
+
+int
+probes_heartbeat(struct probes *ps, const char *key, bool ok, const char *msg)
+{
+	int found = -1;
+
+	for (size_t i = 0; i < ps->nsp; i++) {
+		struct sprobe *sp = ps->sp[i];
+
+		if (sp->p.spec.kind == PROBE_HEARTBEAT &&
+		    strcmp(sp->p.dev->key, key) == 0) {
+			heartbeat_seen(&sp->p, ok, msg);
+			found = 0;
+		}
+	}
+	return found;
 }
 
 void

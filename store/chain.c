@@ -9,6 +9,9 @@
  *
  *   state_interval  DEVICE_KEY|STATE|START_MS|CAUSE
  *   alert           TS_MS|SEVERITY|EVENT|DEVICE_KEY|DETAILS
+ *   snapshot        UID|KIND|FROM_MS|TO_MS|CREATED_MS|SIZE|SHA256|
+ *                   MANIFEST_SHA256 (one line; the pack's path is not
+ *                   hashed: packs may be moved or pruned)
  *
  * Numbers are decimal; a NULL (no cause, no device for a monitor alert)
  * is the empty string. The device is named by its key, which is stable
@@ -71,6 +74,17 @@ chain_alert_text(int64_t ts_ms, const char *severity, const char *event,
 	    chain_str(event), chain_str(device_key), chain_str(details));
 }
 
+char *
+chain_snapshot_text(const char *uid, const char *kind, int64_t from_ms,
+    int64_t to_ms, int64_t created_ms, int64_t size, const char *sha256,
+    const char *manifest_sha256)
+{
+	return xasprintf("%s|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64
+			 "|%s|%s",
+	    chain_str(uid), chain_str(kind), from_ms, to_ms, created_ms, size,
+	    chain_str(sha256), chain_str(manifest_sha256));
+}
+
 /*
  * Per chained table: the statements, fixed strings (table names are never
  * formatted into SQL).
@@ -95,6 +109,13 @@ static const struct chain_table chain_tables[] = {
 	"SELECT a.id, a.prev_hash, a.hash, a.ts_ms, a.severity, a.event, "
 	"d.key, a.details FROM alert a LEFT JOIN device d "
 	"ON d.id = a.device_id ORDER BY a.id",
+    },
+    {
+	"snapshot",
+	"SELECT hash FROM snapshot ORDER BY id DESC LIMIT 1",
+	"SELECT id, prev_hash, hash, uid, kind, period_from_ms, "
+	"period_to_ms, created_ms, size, sha256, manifest_sha256 "
+	"FROM snapshot ORDER BY id",
     },
 };
 
@@ -159,6 +180,11 @@ chain_row_text(const struct chain_table *t, sqlite3_stmt *st)
 	if (t == &chain_tables[0])
 		return chain_interval_text(
 		    COL(3), COL(4), sqlite3_column_int64(st, 5), COL(6));
+	if (strcmp(t->name, "snapshot") == 0)
+		return chain_snapshot_text(COL(3), COL(4),
+		    sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6),
+		    sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
+		    COL(9), COL(10));
 	return chain_alert_text(
 	    sqlite3_column_int64(st, 3), COL(4), COL(5), COL(6), COL(7));
 #undef COL

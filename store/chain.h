@@ -1,6 +1,6 @@
 /*
  * chain.h - hash chains over the rows that matter as evidence (state
- * intervals, alerts; later snapshots): each row stores
+ * intervals, alerts, snapshots): each row stores
  * hash = SHA-256(prev_hash || canonical text of the row), so an edit made
  * behind the daemon's back breaks the chain at that row.
  */
@@ -27,9 +27,13 @@ char *chain_interval_text(const char *device_key, const char *state,
     int64_t start_ms, const char *cause);
 char *chain_alert_text(int64_t ts_ms, const char *severity, const char *event,
     const char *device_key, const char *details);
+char *chain_snapshot_text(const char *uid, const char *kind, int64_t from_ms,
+    int64_t to_ms, int64_t created_ms, int64_t size, const char *sha256,
+    const char *manifest_sha256);
 
 /*
- * The hash of the last row of TABLE ("state_interval" or "alert") as the
+ * The hash of the last row of TABLE ("state_interval", "alert" or
+ * "snapshot") as the
  * writer sees it, rows of the open batch included; all zero if the table
  * is empty. This is the prev_hash of the next row. 0 or -1.
  */
@@ -37,7 +41,8 @@ int chain_last(
     struct writer *w, const char *table, unsigned char out[CHAIN_HASH_LEN]);
 
 /*
- * Re-walk table TABLE ("state_interval" or "alert") in id order. Returns
+ * Re-walk table TABLE ("state_interval", "alert" or "snapshot") in id
+ * order. Returns
  * 0 if whole; 1 with *BAD_ID the first row whose hash does not match (and
  * WHY in ERR); -1 on a database error.
  *

@@ -324,6 +324,27 @@ interval_load(sqlite3 *db, int64_t device_id, int64_t from_ms, int64_t to_ms,
 }
 
 int
+interval_load_until(sqlite3 *db, int64_t device_id, int64_t from_ms,
+    int64_t to_ms, int64_t until_ms, struct interval **out, size_t *n,
+    bool *open)
+{
+	if (interval_load(db, device_id, from_ms, to_ms, out, n) == -1)
+		return -1;
+	if (open != NULL)
+		*open = false;
+	for (size_t i = 0; i < *n; i++) {
+		struct interval *v = &(*out)[i];
+
+		if (v->end_ms != INT64_MAX)
+			continue;
+		v->end_ms = until_ms > v->start_ms ? until_ms : v->start_ms;
+		if (open != NULL)
+			*open = true;
+	}
+	return 0;
+}
+
+int
 interval_current(sqlite3 *db, int64_t device_id, enum dev_state *state,
     int64_t *since_ms, char *cause, size_t causelen)
 {

@@ -10,6 +10,7 @@
 #define XANET_INTERVAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,15 @@ int interval_close_all(struct writer *w, int64_t at_ms);
  */
 int interval_load(sqlite3 *db, int64_t device_id, int64_t from_ms,
     int64_t to_ms, struct interval **out, size_t *n);
+/*
+ * interval_load(), with the open interval ended at UNTIL_MS (never before
+ * its start), so that time nobody watched is never counted as up or
+ * down; *OPEN (may be NULL) says whether one was open. Shared by
+ * xanetctl uptime and the reports. 0 or -1.
+ */
+int interval_load_until(sqlite3 *db, int64_t device_id, int64_t from_ms,
+    int64_t to_ms, int64_t until_ms, struct interval **out, size_t *n,
+    bool *open);
 /* The open interval of DEVICE_ID: 0, 1 if none, -1 on error. */
 int interval_current(sqlite3 *db, int64_t device_id, enum dev_state *state,
     int64_t *since_ms, char *cause, size_t causelen);

@@ -289,7 +289,8 @@ static const struct csv_case csv_cases[] = {
 	"rtt_warn, degraded_after, flap_count, flap_window, maintenance, "
 	"snmp_version, snmp_port, "
 	"snmp_community, snmp_user, snmp_auth, snmp_auth_pass, snmp_priv, "
-	"snmp_priv_pass, snmp_profile, snmp_important, snmp_oids)"},
+	"snmp_priv_pass, snmp_profile, snmp_important, snmp_oids, "
+	"heartbeat_grace)"},
     {"unknown column, close to a new one", CONF,
 	"key,name,kind,maintenace\nap-1,A,wifi-ap,Sun 22:00-23:00\n",
 	"devices.csv:1: unknown column 'maintenace' (did you mean "
