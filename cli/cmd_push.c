@@ -24,37 +24,12 @@
 /* How long `snapshot now` waits for the pack to be recorded. */
 #define SNAPSHOT_WAIT_S 120
 
-/*
- * Send REQUEST; on success *OUT is the daemon's {"ok":true,...} answer.
- * Otherwise prints why and returns the exit code.
- */
+/* Send REQUEST; on success *OUT is the daemon's answer. */
 static int
 push_request(struct ctl *ctl, const char *request, json_t **out)
 {
-	const char *path = ctl_socket_path(ctl), *e;
-	char err[512];
-	int rc;
-
-	if (path == NULL)
-		return CTL_ERROR;
-	rc = client_request(path, request, out, err, sizeof err);
-	if (rc == -1) {
-		fprintf(stderr, "xanetctl: xanetd is not running (%s)\n", err);
-		return CTL_NOT_RUNNING;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "xanetctl: %s\n", err);
-		return rc == -3 ? CTL_NO_DATABASE : CTL_ERROR;
-	}
-	if (!json_is_true(json_object_get(*out, "ok"))) {
-		e = json_string_value(json_object_get(*out, "error"));
-		fprintf(stderr, "xanetctl: xanetd refused: %s\n",
-		    e != NULL ? e : "no reason given");
-		json_decref(*out);
-		*out = NULL;
-		return CTL_ERROR;
-	}
-	return CTL_OK;
+	return ctl_daemon_request(ctl, request,
+	    "snapshots are made and pushed by the running daemon", out);
 }
 
 struct push_status {

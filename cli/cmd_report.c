@@ -208,35 +208,9 @@ cmd_report(struct ctl *ctl, int argc, char **argv)
 	/* Indicators, site and time zone come from the configuration. */
 	if ((cfg = ctl_config(ctl)) == NULL)
 		return CTL_ERROR;
-	if (quarter != NULL) {
-		if (period_quarter(quarter, &o.from_ms, &o.to_ms) == -1) {
-			fprintf(stderr,
-			    "xanetctl: bad quarter '%s': write it as YYYYQN, "
-			    "e.g. 2026Q3 (Q1 to Q4)\n",
-			    quarter);
-			return CTL_USAGE;
-		}
-		snprintf(label, sizeof label, "%s", quarter);
-		label[4] = 'Q';
-	} else {
-		if (period_days(from, to, &o.from_ms, &o.to_ms) == -1) {
-			fprintf(stderr,
-			    "xanetctl: bad period --from '%s' --to '%s': "
-			    "write dates as YYYY-MM-DD, from no later than "
-			    "to\n",
-			    from, to);
-			return CTL_USAGE;
-		}
-		snprintf(label, sizeof label, "%s_%s", from, to);
-	}
-	if (o.from_ms >= now) {
-		fprintf(stderr, "xanetctl: the period %s has not begun yet\n",
-		    label);
-		return CTL_USAGE;
-	}
-	/* Nothing is known about the future: the period so far. */
-	if (o.to_ms > now)
-		o.to_ms = now;
+	if ((exit_code = ctl_period(quarter, from, to, now, "_", &o.from_ms,
+		 &o.to_ms, label, sizeof label)) != CTL_OK)
+		return exit_code;
 	if (o.lang == NULL)
 		o.lang = cfg->site.lang;
 	o.now_ms = now;

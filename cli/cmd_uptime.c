@@ -65,21 +65,48 @@ ctl_intervals_load(sqlite3 *db, int64_t device_id, int64_t from_ms,
 	return 0;
 }
 
+int
+ctl_period(const char *quarter, const char *from, const char *to,
+    int64_t now_ms, const char *sep, int64_t *from_ms, int64_t *to_ms,
+    char *label, size_t labellen)
+{
+	if (quarter != NULL) {
+		if (period_quarter(quarter, from_ms, to_ms) == -1) {
+			fprintf(stderr,
+			    "xanetctl: bad quarter '%s': write it as YYYYQN, "
+			    "e.g. 2026Q3 (Q1 to Q4)\n",
+			    quarter);
+			return CTL_USAGE;
+		}
+		snprintf(label, labellen, "%.4sQ%s", quarter, quarter + 5);
+	} else {
+		if (period_days(from, to, from_ms, to_ms) == -1) {
+			fprintf(stderr,
+			    "xanetctl: bad period --from '%s' --to '%s': "
+			    "write dates as YYYY-MM-DD, from no later than "
+			    "to\n",
+			    from, to);
+			return CTL_USAGE;
+		}
+		snprintf(label, labellen, "%s%s%s", from, sep, to);
+	}
+	if (*from_ms >= now_ms) {
+		fprintf(stderr, "xanetctl: the period %s has not begun yet\n",
+		    label);
+		return CTL_USAGE;
+	}
+	/* Nothing is known about the future: the period so far. */
+	if (*to_ms > now_ms)
+		*to_ms = now_ms;
+	return CTL_OK;
+}
+
 void
 ctl_format_pct(double pct, int decimals, char *buf, size_t len)
 {
-	double scale = decimals == 4 ? 1e4 : 1e2;
-
-	if (pct < 0) {
+	uptime_pct_text(pct, decimals, buf, len);
+	if (pct < 0)
 		snprintf(buf, len, "-");
-		return;
-	}
-	/*
-	 * Truncated, never rounded up: a period with an outage must not read
-	 * as 100%. The epsilon absorbs binary fractions such as 99.95 held as
-	 * 99.9499999.
-	 */
-	snprintf(buf, len, "%.*f", decimals, floor(pct * scale + 1e-6) / scale);
 }
 
 void
@@ -592,36 +619,10 @@ cmd_uptime(struct ctl *ctl, int argc, char **argv)
 	/* Periods are local days: the site's time zone must be in force. */
 	if (ctl_config(ctl) == NULL && ctl->db_path == NULL)
 		return CTL_ERROR;
-	if (quarter != NULL) {
-		if (period_quarter(quarter, &r.from_ms, &r.to_ms) == -1) {
-			fprintf(stderr,
-			    "xanetctl: bad quarter '%s': write it as YYYYQN, "
-			    "e.g. 2026Q3 (Q1 to Q4)\n",
-			    quarter);
-			return CTL_USAGE;
-		}
-		snprintf(label, sizeof label, "%s", quarter);
-	} else {
-		if (period_days(from, to, &r.from_ms, &r.to_ms) == -1) {
-			fprintf(stderr,
-			    "xanetctl: bad period --from '%s' --to '%s': "
-			    "write dates as YYYY-MM-DD, from no later than "
-			    "to\n",
-			    from, to);
-			return CTL_USAGE;
-		}
-		snprintf(label, sizeof label, "%s to %s", from, to);
-	}
-	if (r.from_ms >= now) {
-		fprintf(stderr, "xanetctl: the period %s has not begun yet\n",
-		    label);
-		return CTL_USAGE;
-	}
-	if (r.to_ms > now) {
-		/* Nothing is known about the future: the period so far. */
-		r.to_ms = now;
-		r.to_is_now = true;
-	}
+	if ((exit_code = ctl_period(quarter, from, to, now, " to ", &r.from_ms,
+		 &r.to_ms, label, sizeof label)) != CTL_OK)
+		return exit_code;
+	r.to_is_now = r.to_ms == now;
 	if ((r.db = ctl_open_db(ctl, &exit_code)) == NULL)
 		return exit_code;
 	r.until_ms = ctl_watched_until(ctl, r.db, -1, now);

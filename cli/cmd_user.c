@@ -129,32 +129,12 @@ user_password(bool from_stdin, char *buf, size_t size)
 static int
 user_request(struct ctl *ctl, const char *request, const char *done)
 {
-	const char *path = ctl_socket_path(ctl), *e;
-	char err[512];
 	json_t *ans;
-	int rc;
+	int rc = ctl_daemon_request(
+	    ctl, request, "users are stored by the running daemon", &ans);
 
-	if (path == NULL)
-		return CTL_ERROR;
-	rc = client_request(path, request, &ans, err, sizeof err);
-	if (rc == -1) {
-		fprintf(stderr,
-		    "xanetctl: xanetd is not running (%s): users are stored "
-		    "by the running daemon\n",
-		    err);
-		return CTL_NOT_RUNNING;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "xanetctl: %s\n", err);
-		return rc == -3 ? CTL_NO_DATABASE : CTL_ERROR;
-	}
-	if (!json_is_true(json_object_get(ans, "ok"))) {
-		e = json_string_value(json_object_get(ans, "error"));
-		fprintf(stderr, "xanetctl: xanetd refused: %s\n",
-		    e != NULL ? e : "no reason given");
-		json_decref(ans);
-		return CTL_ERROR;
-	}
+	if (rc != CTL_OK)
+		return rc;
 	if (ctl->json)
 		ctl_print_json(ans);
 	else

@@ -79,6 +79,15 @@ int64_t ctl_watched_until(
 int ctl_intervals_load(sqlite3 *db, int64_t device_id, int64_t from_ms,
     int64_t to_ms, int64_t until_ms, struct interval **iv, size_t *n,
     bool *open);
+/*
+ * The period of --quarter QUARTER, or --from FROM --to TO (local days),
+ * into *FROM_MS and *TO_MS, its end clipped to NOW_MS; LABEL names it
+ * ("2026Q3", or FROM SEP TO). Prints why and returns CTL_USAGE for a
+ * malformed period or one not begun yet; else CTL_OK.
+ */
+int ctl_period(const char *quarter, const char *from, const char *to,
+    int64_t now_ms, const char *sep, int64_t *from_ms, int64_t *to_ms,
+    char *label, size_t labellen);
 /* PCT truncated to DECIMALS (2 or 4) places, "-" when negative. */
 void ctl_format_pct(double pct, int decimals, char *buf, size_t len);
 /* MS rounded to its two leading units: "3d4h", "12m30s", "45s". */

@@ -9,6 +9,7 @@
 #include "common/strbuf.h"
 #include "common/xtime.h"
 #include "evidence/report.h"
+#include "evidence/uptime.h"
 
 #define CSV_BOM "\xEF\xBB\xBF"
 
@@ -94,17 +95,11 @@ csv_seconds(int64_t ms, char *buf, size_t len)
 		    buf, len, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
 }
 
-/*
- * Four decimals, truncated (a period with an outage never reads 100);
- * "" for no data. The epsilon absorbs 99.95 held as 99.9499999.
- */
+/* Four decimals, truncated; "" for no data. */
 static void
 csv_pct(double pct, char *buf, size_t len)
 {
-	if (pct < 0)
-		buf[0] = '\0';
-	else
-		snprintf(buf, len, "%.4f", floor(pct * 1e4 + 1e-6) / 1e4);
+	uptime_pct_text(pct, 4, buf, len);
 }
 
 static void

@@ -63,6 +63,28 @@ col_dup_opt(sqlite3_stmt *st, int col)
 	return s != NULL && s[0] != '\0' ? xstrdup((const char *)s) : NULL;
 }
 
+/*
+ * Room for element N of a list capped at MAX: grows *(T **)ARRP (ELEM
+ * bytes each, *CAP of them) as needed. False, counted in *CUT, when the
+ * cap is reached: a report's memory stays bounded.
+ */
+static bool
+list_room(void *arrp, size_t n, size_t *cap, size_t elem, size_t max,
+    size_t *cut)
+{
+	void **arr = arrp;
+
+	if (n >= max) {
+		(*cut)++;
+		return false;
+	}
+	if (n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*arr = xreallocarray(*arr, *cap, elem);
+	}
+	return true;
+}
+
 static int64_t
 col_i64_or(sqlite3_stmt *st, int col, int64_t dflt)
 {
@@ -186,10 +208,9 @@ report_device_outages(
 		struct report_outage *o;
 		bool open = false;
 
-		if (r->noutages >= REPORT_MAX_OUTAGES) {
-			r->outages_cut++;
+		if (!list_room(&r->outages, r->noutages, &b->outages_cap,
+			sizeof *r->outages, REPORT_MAX_OUTAGES, &r->outages_cut))
 			continue;
-		}
 		/* Going on when the part ended: its interval runs past it. */
 		for (size_t x = 0; x < n; x++)
 			if (iv[x].state == DEV_DOWN &&
@@ -197,12 +218,6 @@ report_device_outages(
 			    iv[x].end_ms > tmp[i].start_ms)
 				open = iv[x].end_ms >= d->up.to_ms &&
 				       tmp[i].end_ms == d->up.to_ms;
-		if (r->noutages == b->outages_cap) {
-			b->outages_cap =
-			    b->outages_cap ? b->outages_cap * 2 : 256;
-			r->outages = xreallocarray(
-			    r->outages, b->outages_cap, sizeof *r->outages);
-		}
 		o = &r->outages[r->noutages++];
 		memset(o, 0, sizeof *o);
 		o->device = di;
@@ -221,7 +236,7 @@ report_devices(struct build *b)
 	const struct report_opts *o = b->opts;
 	struct report *r = b->r;
 	sqlite3_stmt *st;
-	size_t cap = 0;
+	size_t cap = 0, cut = 0;
 	int rc;
 
 	/* Devices whose [added, retired) overlaps the period. */
@@ -242,11 +257,9 @@ report_devices(struct build *b)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_device *d;
 
-		if (r->ndevices == cap) {
-			cap = cap ? cap * 2 : 64;
-			r->devices =
-			    xreallocarray(r->devices, cap, sizeof *r->devices);
-		}
+		if (!list_room(&r->devices, r->ndevices, &cap, sizeof *r->devices,
+			SIZE_MAX, &cut))
+			continue;
 		d = &r->devices[r->ndevices++];
 		memset(d, 0, sizeof *d);
 		d->id = sqlite3_column_int64(st, 0);
@@ -634,15 +647,9 @@ report_alerts(struct build *b)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_alert *a;
 
-		if (r->nalerts >= REPORT_MAX_ALERTS) {
-			r->alerts_cut++;
+		if (!list_room(&r->alerts, r->nalerts, &cap, sizeof *r->alerts,
+			REPORT_MAX_ALERTS, &r->alerts_cut))
 			continue;
-		}
-		if (r->nalerts == cap) {
-			cap = cap ? cap * 2 : 64;
-			r->alerts =
-			    xreallocarray(r->alerts, cap, sizeof *r->alerts);
-		}
 		a = &r->alerts[r->nalerts++];
 		a->id = sqlite3_column_int64(st, 0);
 		a->ts_ms = sqlite3_column_int64(st, 1);
@@ -685,15 +692,9 @@ report_hosts(struct build *b)
 		const unsigned char *v4 = sqlite3_column_text(st, 1);
 		const unsigned char *v6 = sqlite3_column_text(st, 2);
 
-		if (r->nhosts >= REPORT_MAX_HOSTS) {
-			r->hosts_cut++;
+		if (!list_room(&r->hosts, r->nhosts, &cap, sizeof *r->hosts,
+			REPORT_MAX_HOSTS, &r->hosts_cut))
 			continue;
-		}
-		if (r->nhosts == cap) {
-			cap = cap ? cap * 2 : 64;
-			r->hosts =
-			    xreallocarray(r->hosts, cap, sizeof *r->hosts);
-		}
 		h = &r->hosts[r->nhosts++];
 		memset(h, 0, sizeof *h);
 		snprintf(h->mac, sizeof h->mac, "%s",

@@ -1,5 +1,7 @@
 /* uptime.c - uptime maths over state intervals and the periods reports cover. */
+#include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -221,4 +223,17 @@ period_days(const char *from, const char *to, int64_t *from_ms, int64_t *to_ms)
 	*from_ms = f;
 	*to_ms = t;
 	return 0;
+}
+
+void
+uptime_pct_text(double pct, int decimals, char *buf, size_t len)
+{
+	double scale = pow(10, decimals);
+
+	if (pct < 0) {
+		if (len > 0)
+			buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, len, "%.*f", decimals, floor(pct * scale + 1e-6) / scale);
 }

@@ -61,6 +61,14 @@ size_t uptime_outages(const struct interval *iv, size_t n, int64_t from_ms,
     int64_t to_ms, struct interval *out, size_t max);
 
 /*
+ * PCT as text with DECIMALS places, truncated, never rounded up: a
+ * period with an outage must not read as 100. The epsilon absorbs
+ * binary fractions such as 99.95 held as 99.9499999. "" when PCT < 0
+ * (no data).
+ */
+void uptime_pct_text(double pct, int decimals, char *buf, size_t len);
+
+/*
  * Periods in local time (the zone set by time_zone_set): "2026Q3" is
  * 2026-07-01 00:00 to 2026-10-01 00:00 local; a --from/--to pair of dates
  * "YYYY-MM-DD" covers whole local days, TO included. 0, or -1 (outputs
