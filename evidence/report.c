@@ -69,8 +69,8 @@ col_dup_opt(sqlite3_stmt *st, int col)
  * cap is reached: a report's memory stays bounded.
  */
 static bool
-list_room(void *arrp, size_t n, size_t *cap, size_t elem, size_t max,
-    size_t *cut)
+list_room(
+    void *arrp, size_t n, size_t *cap, size_t elem, size_t max, size_t *cut)
 {
 	void **arr = arrp;
 
@@ -209,7 +209,8 @@ report_device_outages(
 		bool open = false;
 
 		if (!list_room(&r->outages, r->noutages, &b->outages_cap,
-			sizeof *r->outages, REPORT_MAX_OUTAGES, &r->outages_cut))
+			sizeof *r->outages, REPORT_MAX_OUTAGES,
+			&r->outages_cut))
 			continue;
 		/* Going on when the part ended: its interval runs past it. */
 		for (size_t x = 0; x < n; x++)
@@ -257,8 +258,8 @@ report_devices(struct build *b)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_device *d;
 
-		if (!list_room(&r->devices, r->ndevices, &cap, sizeof *r->devices,
-			SIZE_MAX, &cut))
+		if (!list_room(&r->devices, r->ndevices, &cap,
+			sizeof *r->devices, SIZE_MAX, &cut))
 			continue;
 		d = &r->devices[r->ndevices++];
 		memset(d, 0, sizeof *d);
