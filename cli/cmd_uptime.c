@@ -10,7 +10,9 @@
 #include "cli/xanetctl.h"
 #include "common/duration.h"
 #include "common/util.h"
+#include "common/strbuf.h"
 #include "common/xtime.h"
+#include "evidence/csv.h"
 #include "evidence/uptime.h"
 #include "store/device.h"
 #include "store/interval.h"
@@ -126,39 +128,15 @@ ctl_format_duration(int64_t ms, char *buf, size_t len)
 	duration_format((ms + unit / 2) / unit * unit, buf, len);
 }
 
-/* Seconds, exact: "3600" or "3600.5" for a CSV cell. */
-static void
-uptime_seconds(int64_t ms, char *buf, size_t len)
-{
-	if (ms % 1000 == 0)
-		snprintf(buf, len, "%" PRId64, ms / 1000);
-	else
-		snprintf(
-		    buf, len, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
-}
-
-/* One CSV record, RFC 4180: quoted only where needed, CRLF-terminated. */
+/* One CSV record on stdout (evidence/csv.c: the reports' own rules). */
 static void
 uptime_csv_row(const char *const *cells, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *c = cells[i] != NULL ? cells[i] : "";
+	struct strbuf sb = {0};
 
-		if (i > 0)
-			fputc(',', stdout);
-		if (strpbrk(c, ",\"\r\n") == NULL) {
-			fputs(c, stdout);
-			continue;
-		}
-		fputc('"', stdout);
-		for (; *c != '\0'; c++) {
-			if (*c == '"')
-				fputc('"', stdout);
-			fputc(*c, stdout);
-		}
-		fputc('"', stdout);
-	}
-	fputs("\r\n", stdout);
+	csv_row(&sb, cells, n);
+	fwrite(sb.s, 1, sb.len, stdout);
+	strbuf_free(&sb);
 }
 
 struct uptime_dev {
@@ -389,7 +367,7 @@ uptime_fill(struct uptime_cells *c, bool csv, int64_t mon, int64_t up,
     double cov, int nout, int64_t longest)
 {
 	void (*fmt)(int64_t, char *, size_t) =
-	    csv ? uptime_seconds : ctl_format_duration;
+	    csv ? csv_seconds : ctl_format_duration;
 
 	fmt(mon, c->mon, sizeof c->mon);
 	fmt(up, c->up, sizeof c->up);
@@ -435,7 +413,7 @@ uptime_print_csv(const struct uptime_run *r, const struct uptime_total *tot)
 
 				time_format_iso(v->start_ms, from, sizeof from);
 				time_format_iso(v->end_ms, to, sizeof to);
-				uptime_seconds(
+				csv_seconds(
 				    v->end_ms - v->start_ms, dur, sizeof dur);
 				uptime_csv_row(row, 8);
 			}

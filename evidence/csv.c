@@ -8,6 +8,7 @@
 #include "common/i18n.h"
 #include "common/strbuf.h"
 #include "common/xtime.h"
+#include "evidence/csv.h"
 #include "evidence/report.h"
 #include "evidence/uptime.h"
 
@@ -51,7 +52,7 @@ csv_cell(struct strbuf *sb, const char *c)
 	strbuf_addc(sb, '"');
 }
 
-static void
+void
 csv_row(struct strbuf *sb, const char *const *cells, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -84,8 +85,7 @@ csv_done(struct strbuf *sb, struct report_file *out, const char *name)
 	return 0;
 }
 
-/* Seconds, exact: "3600" or "3600.5". */
-static void
+void
 csv_seconds(int64_t ms, char *buf, size_t len)
 {
 	if (ms % 1000 == 0)

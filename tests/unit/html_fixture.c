@@ -254,58 +254,9 @@ fixture_report(size_t ndevices, const char *lang, int lan)
 	return r;
 }
 
+/* Every field is malloc'd as report_build makes it: freed the same way. */
 void
 fixture_free(struct report *r)
 {
-	if (r == NULL)
-		return;
-	for (size_t i = 0; i < r->ndevices; i++) {
-		struct report_device *d = &r->devices[i];
-
-		free(d->key);
-		free(d->name);
-		free(d->kind);
-		free(d->group);
-		free(d->address);
-		free(d->parent_key);
-		free(d->isp);
-		free(d->days);
-	}
-	for (size_t i = 0; i < r->nuplinks; i++)
-		free(r->uplinks[i].days);
-	for (size_t i = 0; i < r->nindicators; i++) {
-		free(r->indicators[i].key);
-		free(r->indicators[i].title);
-		free(r->indicators[i].metric);
-		free(r->indicators[i].scope);
-		free(r->indicators[i].detail);
-	}
-	for (size_t i = 0; i < r->nalerts; i++) {
-		free(r->alerts[i].severity);
-		free(r->alerts[i].event);
-		free(r->alerts[i].device_key);
-		free(r->alerts[i].details);
-	}
-	for (size_t i = 0; i < r->nhosts; i++) {
-		free(r->hosts[i].ips);
-		free(r->hosts[i].name);
-		free(r->hosts[i].vendor);
-		free(r->hosts[i].os);
-		free(r->hosts[i].status);
-	}
-	free(r->devices);
-	free(r->outages);
-	free(r->uplinks);
-	free(r->indicators);
-	free(r->alerts);
-	free(r->hosts);
-	free(r->days_ms);
-	free(r->lang);
-	free(r->site_name);
-	free(r->province);
-	free(r->version);
-	free(r->key_fingerprint);
-	free(r->scope_group);
-	free(r->scope_device);
-	free(r);
+	report_free(r);
 }
