@@ -53,6 +53,8 @@ if [ "$cmd" != run ]; then
 	[ -x "$npmdir/node_modules/.bin/s3rver" ] ||
 		npm install --no-audit --no-fund --loglevel=error \
 			--prefix "$npmdir" s3rver@3 >/dev/null
+	# playwright-core drives Debian's chromium in the browser tests.
+	sh tests/lib/npmcache.sh >/dev/null
 fi
 [ "$cmd" = deps ] && exit 0
 

@@ -49,9 +49,7 @@ static const struct ctl_command ctl_commands[] = {
 	"                  [--group G] [--device KEY] [--lang vi|en] "
 	"--out DIR [--pack]",
 	cmd_report},
-    {"push",
-	"push status [--json] | push retry ID | push now",
-	cmd_push},
+    {"push", "push status [--json] | push retry ID | push now", cmd_push},
     {"snapshot", "snapshot now [--kind daily|quarterly|manual] [--no-wait]",
 	cmd_snapshot},
     {"user",

@@ -3987,8 +3987,9 @@ setting_format(const struct key_def *k, const struct config_device *d,
 		memcpy(&ms, src, sizeof ms);
 		if (ms == 0)
 			str_copy(buf,
-			    k->offset == DEV(heartbeat_grace_ms) ? "one interval"
-								 : "off",
+			    k->offset == DEV(heartbeat_grace_ms)
+				? "one interval"
+				: "off",
 			    len);
 		else
 			duration_format(ms, buf, len);

@@ -116,8 +116,8 @@ struct config_snmp_profile {
 struct config_indicator {
 	char *key;
 	char *title;
-	char *metric; /* uptime-group, uptime-device-min, lan-coverage, ... */
-	char *scope;  /* a device kind, a group or a device key; or NULL */
+	char *metric;  /* uptime-group, uptime-device-min, lan-coverage, ... */
+	char *scope;   /* a device kind, a group or a device key; or NULL */
 	double target; /* 0..100, or -1 when not set */
 	int at_most;   /* judge = at-most: met when value <= target */
 	/* uplink-quality: an hour of the peak is good when its loss and
@@ -150,13 +150,13 @@ struct config_push {
 	/* http(s)://host/path; S3: https://host[:port]/bucket[/prefix];
 	 * WebDAV: the collection URL; SMTP: smtp[s]://host[:port] */
 	char *url;
-	int put;          /* http: PUT instead of POST */
-	char *token;      /* secret: Authorization: Bearer */
-	char *user;       /* WebDAV and SMTP login */
-	char *password;   /* secret */
-	char *access_key; /* S3 */
-	char *secret_key; /* secret */
-	char *region;     /* S3, default us-east-1 */
+	int put;                        /* http: PUT instead of POST */
+	char *token;                    /* secret: Authorization: Bearer */
+	char *user;                     /* WebDAV and SMTP login */
+	char *password;                 /* secret */
+	char *access_key;               /* S3 */
+	char *secret_key;               /* secret */
+	char *region;                   /* S3, default us-east-1 */
 	char *client_cert, *client_key; /* TLS client certificate (PEM) */
 	char *ca_file;                  /* CA bundle instead of the system's */
 	char *mail_from;                /* SMTP */
@@ -193,18 +193,18 @@ struct config {
 	} daemon;
 	struct {
 		int enabled;
-		char *listen; /* default 127.0.0.1 */
-		int port;     /* default 8080 */
+		char *listen;   /* default 127.0.0.1 */
+		int port;       /* default 8080 */
 		char *tls_cert; /* PEM paths; both set: HTTPS only */
 		char *tls_key;
-		int max_connections;      /* default 256 */
-		int per_ip;               /* connections per client IP, 32 */
-		int64_t timeout_ms;       /* idle connection, default 30 s */
-		int body_max;             /* request body cap, default 64 KiB */
-		int64_t session_idle_ms;  /* login session idle expiry, 30 min */
-		char **metrics_allow;     /* CIDRs open to /metrics */
-		size_t nmetrics_allow;    /* default 127.0.0.0/8, ::1/128 */
-		char *metrics_token;      /* secret: or Bearer this token */
+		int max_connections;     /* default 256 */
+		int per_ip;              /* connections per client IP, 32 */
+		int64_t timeout_ms;      /* idle connection, default 30 s */
+		int body_max;            /* request body cap, default 64 KiB */
+		int64_t session_idle_ms; /* login session idle expiry, 30 min */
+		char **metrics_allow;    /* CIDRs open to /metrics */
+		size_t nmetrics_allow;   /* default 127.0.0.0/8, ::1/128 */
+		char *metrics_token;     /* secret: or Bearer this token */
 	} web;
 	struct {
 		int enabled;
@@ -243,15 +243,16 @@ struct config {
 		int retries;         /* default 1 */
 	} snmp;
 	struct {
-		char *key_file; /* Ed25519 signing key, default STATE_DIR/signing.key */
+		char *
+		    key_file; /* Ed25519 signing key, default STATE_DIR/signing.key */
 		char *pack_dir; /* default STATE_DIR/packs */
 		/* "default": the built-in profile (config/indicators/default.conf)
 		 * when the file has no [indicator]; "none": no indicators. */
 		char *indicators;
-		int daily_minute;     /* local minute of day, default 23:55; -1 off */
-		int quarterly_day;    /* of the quarter's last month, default 20; 0 off */
+		int daily_minute; /* local minute of day, default 23:55; -1 off */
+		int quarterly_day; /* of the quarter's last month, default 20; 0 off */
 		int quarterly_minute; /* default 23:55 */
-		int outbox_max;       /* pending deliveries before an alert, 1000 */
+		int outbox_max; /* pending deliveries before an alert, 1000 */
 		int64_t retry_base_ms; /* back-off base, default 30 s */
 		int64_t retry_cap_ms;  /* back-off cap, default 6 h */
 		int keep_days;         /* pack files kept, default 400 */

@@ -1,4 +1,5 @@
 /* i18n.c - message lookup over the per-area catalogues (common/msg_*.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -42,14 +43,22 @@ static const struct i18n_msg *
 i18n_find(const char *key)
 {
 	for (size_t i = 0; i < NCATALOGUES; i++) {
-		const struct i18n_msg *m =
-		    bsearch(key, catalogues[i]->msgs, catalogues[i]->nmsgs,
-			sizeof *catalogues[i]->msgs, msg_cmp);
+		const struct i18n_msg *m = bsearch(key, catalogues[i]->msgs,
+		    catalogues[i]->nmsgs, sizeof *catalogues[i]->msgs, msg_cmp);
 
 		if (m != NULL)
 			return m;
 	}
 	return NULL;
+}
+
+/* M's text in LANG, Vietnamese where it has none. */
+static const char *
+msg_text(const struct i18n_msg *m, enum i18n_lang lang)
+{
+	if ((unsigned)lang >= I18N_NLANGS || m->text[lang] == NULL)
+		return m->text[I18N_VI];
+	return m->text[lang];
 }
 
 const char *
@@ -59,9 +68,19 @@ i18n_get(enum i18n_lang lang, const char *key)
 
 	if (m == NULL)
 		return key;
-	if ((unsigned)lang >= I18N_NLANGS || m->text[lang] == NULL)
-		return m->text[I18N_VI];
-	return m->text[lang];
+	return msg_text(m, lang);
+}
+
+const char *
+i18n_word(enum i18n_lang lang, const char *prefix, const char *word)
+{
+	char key[128];
+	int n = snprintf(key, sizeof key, "%s.%s", prefix, word);
+	const struct i18n_msg *m;
+
+	if (n < 0 || (size_t)n >= sizeof key || (m = i18n_find(key)) == NULL)
+		return word;
+	return msg_text(m, lang);
 }
 
 int

@@ -37,6 +37,13 @@ const char *i18n_lang_name(enum i18n_lang lang);
  * returned as itself, so that it shows (and a test can find it).
  */
 const char *i18n_get(enum i18n_lang lang, const char *key);
+/*
+ * A code word shown in words: the text of "PREFIX.WORD" (e.g.
+ * "report.cause.timeout") in LANG, or WORD itself when the catalogue has
+ * no such key (a code from a newer version, a custom event).
+ */
+const char *i18n_word(
+    enum i18n_lang lang, const char *prefix, const char *word);
 /* 1 if KEY is in a catalogue, 0 if not. */
 int i18n_has(const char *key);
 /* Every catalogue, for the unit test. */

@@ -18,6 +18,7 @@
 #include "daemon/monitor.h"
 #include "daemon/web.h"
 #include "daemon/xanetd.h"
+#include "store/alert.h"
 #include "store/snapshot.h"
 #include "store/user.h"
 #include "store/writer.h"
@@ -349,13 +350,49 @@ ctlcmd_heartbeat(
 		snprintf(err, errlen, "usage: heartbeat KEY ok|fail [MESSAGE]");
 		return NULL;
 	}
-	if (monitor_heartbeat(x->monitor, argv[0], ok, argc > 2 ? argv[2] : "") ==
-	    -1) {
-		snprintf(err, errlen, "device '%s' has no heartbeat probe",
-		    argv[0]);
+	if (monitor_heartbeat(
+		x->monitor, argv[0], ok, argc > 2 ? argv[2] : "") == -1) {
+		snprintf(
+		    err, errlen, "device '%s' has no heartbeat probe", argv[0]);
 		return NULL;
 	}
 	return json_pack("{s:s}", "device", argv[0]);
+}
+
+/*
+ * alert-ack ID USER [NOTE...]: USER (a dashboard user) has seen alert
+ * ID; stored as acked_ms and ack_note "USER: NOTE", outside the hash
+ * chain. Committed now, so that the answer means it is stored.
+ */
+static json_t *
+ctlcmd_alert_ack(
+    struct xanetd *x, int argc, char **argv, char *err, size_t errlen)
+{
+	char *end, *note;
+	long long id = strtoll(argv[0], &end, 10);
+	int rc;
+
+	if (*end != '\0' || id <= 0) {
+		snprintf(err, errlen, "bad alert id '%.32s'", argv[0]);
+		return NULL;
+	}
+	if (!auth_name_valid(argv[1])) {
+		snprintf(err, errlen, "bad user name");
+		return NULL;
+	}
+	note = xasprintf("%s: %s", argv[1], argc > 2 ? argv[2] : "");
+	rc = alert_ack(x->writer, id, note, time_wall_ms());
+	free(note);
+	if (rc == -1 || writer_commit(x->writer) == -1) {
+		snprintf(err, errlen, "could not store the acknowledgement");
+		return NULL;
+	}
+	if (rc == 0) {
+		snprintf(err, errlen,
+		    "no alert %lld, or it is acknowledged already", id);
+		return NULL;
+	}
+	return json_pack("{s:I}", "id", (json_int_t)id);
 }
 
 static const struct ctlcmd ctlcmd_table[] = {
@@ -376,6 +413,7 @@ static const struct ctlcmd ctlcmd_table[] = {
     {"user-add", 3, 3, ctlcmd_user_add},
     {"user-passwd", 2, 2, ctlcmd_user_passwd},
     {"user-del", 1, 1, ctlcmd_user_del},
+    {"alert-ack", 2, 3, ctlcmd_alert_ack},
 };
 
 /*

@@ -21,6 +21,7 @@
 #include "daemon/control.h"
 #include "daemon/ctlcmd.h"
 #include "daemon/evidence.h"
+#include "daemon/health.h"
 #include "daemon/lan.h"
 #include "daemon/monitor.h"
 #include "daemon/inbox.h"
@@ -300,8 +301,8 @@ daemonize_done(int fd)
 static void
 xanetd_open_key(struct xanetd *x, const struct priv_user *pup)
 {
-	char *path = sigkey_path(x->cfg->evidence.key_file,
-	    x->cfg->daemon.state_dir);
+	char *path =
+	    sigkey_path(x->cfg->evidence.key_file, x->cfg->daemon.state_dir);
 	char err[1024], fpr[SIGKEY_FPR_LEN], *pub;
 
 	x->sigkey = sigkey_load_or_create(path, err, sizeof err);
@@ -439,6 +440,8 @@ xanetd_start(struct xanetd *x)
 	if (lan_start(x->lan) == -1)
 		log_err("LAN sampler: could not start everything (see above)");
 	x->evidence = evidence_new(x);
+	/* Before the web threads, which read it for /metrics. */
+	x->health = health_new(x);
 	web_start(x->web);
 
 	signal(SIGPIPE, SIG_IGN);
@@ -466,6 +469,7 @@ xanetd_finish(struct xanetd *x)
 	notify_stopping(x->notify);
 	/* First: its threads may be in a request; the budget is 2 s. */
 	web_free(x->web);
+	health_free(x->health);
 	xanetd_event(x, "monitor-stopped", "reason=%s", reason);
 	monitor_stop(x->monitor);
 	lan_stop(x->lan);

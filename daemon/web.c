@@ -8,9 +8,11 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "daemon/health.h"
 #include "daemon/web.h"
 #include "daemon/xanetd.h"
 #include "web/auth.h"
+#include "web/heartbeat.h"
 #include "web/server.h"
 
 /* A certificate or key file larger than this is not PEM we want. */
@@ -18,7 +20,8 @@
 
 struct web {
 	struct xanetd *x;
-	struct auth *auth; /* sessions survive a restart on reload */
+	struct auth *auth;   /* sessions survive a restart on reload */
+	struct hbweb *hbweb; /* so do the heartbeat token limits */
 	struct server *srv;
 	int fd;         /* bound, not yet served; or -1 */
 	char *bound;    /* "listen port" of FD or of the server's socket */
@@ -126,6 +129,7 @@ web_open(struct xanetd *x)
 			       ? x->cfg->web.session_idle_ms
 			       : SERVER_SESSION_IDLE_MS,
 	    256);
+	w->hbweb = hbweb_new();
 	if (x->cfg->web.enabled)
 		web_prepare(w);
 	return w;
@@ -152,6 +156,11 @@ web_start(struct web *w)
 	sc.site_name = cfg->site.name;
 	sc.lang = i18n_lang(cfg->site.lang);
 	sc.auth = w->auth;
+	sc.hbweb = w->hbweb;
+	sc.inbox = w->x->inbox;
+	sc.health_fn = health_read;
+	sc.health_arg = w->x->health;
+	sc.cfg = cfg;
 	if ((w->srv = server_start(&sc, err, sizeof err)) == NULL) {
 		log_err("%s: the dashboard is off", err);
 		return;
@@ -171,6 +180,8 @@ web_reload(struct web *w)
 	const struct config *cfg = w->x->cfg;
 	char *settings = web_settings(cfg);
 
+	/* Before the caller frees the old config: no handler reads it. */
+	server_set_config(w->srv, cfg);
 	if (strcmp(settings, w->settings) == 0) {
 		free(settings);
 		return;
@@ -215,5 +226,6 @@ web_free(struct web *w)
 	free(w->bound);
 	free(w->settings);
 	auth_free(w->auth);
+	hbweb_free(w->hbweb);
 	free(w);
 }

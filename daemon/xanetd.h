@@ -9,6 +9,7 @@ struct alertlog;
 struct config;
 struct control;
 struct evidence;
+struct health;
 struct inbox;
 struct lan;
 struct monitor;
@@ -30,9 +31,10 @@ struct xanetd {
 	struct control *control;
 	struct notify *notify;
 	struct monitor *monitor;
-	struct inbox *inbox; /* from the web threads to the loop */
-	struct lan *lan; /* the LAN sampler (daemon/lan.c) */
-	struct web *web; /* the dashboard (daemon/web.c) */
+	struct inbox *inbox;   /* from the web threads to the loop */
+	struct lan *lan;       /* the LAN sampler (daemon/lan.c) */
+	struct web *web;       /* the dashboard (daemon/web.c) */
+	struct health *health; /* for /metrics (daemon/health.c) */
 	/* The evidence signing key; NULL if it could not be made (logged). */
 	struct sigkey *sigkey;
 	/* Snapshots and their push (daemon/evidence.c); NULL: none. */

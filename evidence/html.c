@@ -792,17 +792,13 @@ html_event_cmp(const void *a, const void *b)
 static void
 html_word(struct html *h, const char *prefix, const char *word, int raw)
 {
-	char key[96];
+	const char *text;
 
 	if (word == NULL)
 		return;
-	snprintf(key, sizeof key, "%s.%s", prefix, word);
-	if (strlen(word) >= 48 || !i18n_has(key)) {
-		strbuf_add_html(&h->sb, word);
-		return;
-	}
-	html_text(h, key);
-	if (raw) {
+	text = strlen(word) < 48 ? i18n_word(h->lang, prefix, word) : word;
+	strbuf_add_html(&h->sb, text);
+	if (raw && text != word) {
 		strbuf_add(&h->sb, " <span class=\"key\">");
 		strbuf_add_html(&h->sb, word);
 		strbuf_add(&h->sb, "</span>");

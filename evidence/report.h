@@ -41,7 +41,7 @@ struct report_opts {
 };
 
 struct report_outage {
-	size_t device; /* index into report.devices */
+	size_t device;            /* index into report.devices */
 	int64_t start_ms, end_ms; /* clipped to the period */
 	bool open;                /* still going on at the report's end */
 	char cause[32];
@@ -56,10 +56,10 @@ struct report_day {
 struct report_device {
 	int64_t id;
 	char *key, *name, *kind, *group, *address, *parent_key, *isp;
-	int64_t added_ms, retired_ms; /* retired -1: still configured */
-	bool exists;                  /* existed for part of the period */
-	struct uptime up;             /* evidence/uptime.h */
-	struct report_day *days;      /* report.ndays entries */
+	int64_t added_ms, retired_ms;  /* retired -1: still configured */
+	bool exists;                   /* existed for part of the period */
+	struct uptime up;              /* evidence/uptime.h */
+	struct report_day *days;       /* report.ndays entries */
 	size_t first_outage, noutages; /* slice of report.outages */
 };
 
@@ -109,8 +109,8 @@ struct report {
 	int64_t from_ms, to_ms, generated_ms;
 	char *lang;
 	char *site_name, *province;
-	char *version;         /* xanet's */
-	char *key_fingerprint; /* NULL: unsigned */
+	char *version;                    /* xanet's */
+	char *key_fingerprint;            /* NULL: unsigned */
 	char *scope_group, *scope_device; /* the filters, or NULL */
 	/* Heads of the hash chains (hex), "" when a table is empty. */
 	char chain_state[65], chain_alert[65], chain_snapshot[65];

@@ -21,8 +21,8 @@ struct sigkey;
  * missing, so that users who may not read the key can see its
  * fingerprint. NULL (ERR).
  */
-struct sigkey *sigkey_load_or_create(const char *path, char *err,
-    size_t errlen);
+struct sigkey *sigkey_load_or_create(
+    const char *path, char *err, size_t errlen);
 /* Load PATH; NULL (ERR) if missing, unreadable or malformed. */
 struct sigkey *sigkey_load(const char *path, char *err, size_t errlen);
 void sigkey_free(struct sigkey *k);
@@ -30,8 +30,8 @@ const unsigned char *sigkey_public(const struct sigkey *k);
 /* The fingerprint of a public key, as printed (SIGKEY_FPR_LEN bytes). */
 void sigkey_fingerprint(const unsigned char *pub, char *out, size_t outlen);
 /* Detached Ed25519 signature of MSG into SIG (SIGKEY_SIG_LEN bytes). */
-void sigkey_sign(const struct sigkey *k, const void *msg, size_t len,
-    unsigned char *sig);
+void sigkey_sign(
+    const struct sigkey *k, const void *msg, size_t len, unsigned char *sig);
 /* 0 if SIG is PUB's signature of MSG, else -1. */
 int sigkey_check(const unsigned char *pub, const void *msg, size_t len,
     const unsigned char *sig);
@@ -39,11 +39,11 @@ int sigkey_check(const unsigned char *pub, const void *msg, size_t len,
  * A public key file as `xanetctl key show --pubkey-out` writes it: one
  * line "xanet-ed25519 BASE64". 0 or -1 (ERR).
  */
-int sigkey_public_read(const char *path, unsigned char *pub, char *err,
-    size_t errlen);
+int sigkey_public_read(
+    const char *path, unsigned char *pub, char *err, size_t errlen);
 /* Write PUB to PATH in that format (created or replaced). 0 or -1 (ERR). */
-int sigkey_public_write(const unsigned char *pub, const char *path, char *err,
-    size_t errlen);
+int sigkey_public_write(
+    const unsigned char *pub, const char *path, char *err, size_t errlen);
 /*
  * The key file to use, malloc'd: KEY_FILE ([evidence] key_file) when
  * set, else the documented default STATE_DIR/signing.key.

@@ -31,7 +31,7 @@ enum probe_cause {
 	CAUSE_TLS,         /* TLS handshake or certificate ("tls") */
 	CAUSE_NETWORK,     /* a local send/connect error ("network") */
 	CAUSE_MONITOR,     /* the monitor could not probe ("monitor") */
-	CAUSE_REPORTED,    /* the device's heartbeat said it fails ("reported") */
+	CAUSE_REPORTED, /* the device's heartbeat said it fails ("reported") */
 };
 const char *probe_cause_name(enum probe_cause cause);
 

@@ -27,7 +27,8 @@ struct alert_row {
 	char device_key[64]; /* "" for the monitor */
 	char device_name[256];
 	char details[1024];
-	int64_t acked_ms; /* -1 if not acknowledged */
+	int64_t acked_ms;   /* -1 if not acknowledged */
+	char ack_note[320]; /* "USER: text"; alert_list only */
 };
 /*
  * Alerts with id > AFTER_ID and ts >= SINCE_MS, of DEVICE_KEY if not
@@ -38,5 +39,28 @@ struct alert_row {
 int alert_each(sqlite3 *db, int64_t after_id, int64_t since_ms,
     const char *device_key, int limit,
     int (*fn)(const struct alert_row *a, void *arg), void *arg);
+
+/* What the dashboard's alert list asks for. */
+struct alert_filter {
+	const char *device_key; /* NULL: every device */
+	const char *severity;   /* NULL: every severity */
+	int unacked_only;
+	int64_t before_id; /* <= 0: from the newest */
+	int limit;         /* > 0 */
+};
+/*
+ * Alerts matching F, newest (highest id) first, ack_note filled. The
+ * number of rows FN was called for, or -1; FN returning non-zero stops.
+ */
+int alert_list(sqlite3 *db, const struct alert_filter *f,
+    int (*fn)(const struct alert_row *a, void *arg), void *arg);
+
+/*
+ * Acknowledge alert ID at NOW_MS with NOTE ("USER: text"; stored as
+ * ack_note). The acknowledgement is not part of the hash chain
+ * (store/chain.h), so setting it later breaks nothing. Committed with
+ * the batch. 1 done, 0 no such alert or acknowledged already, -1 error.
+ */
+int alert_ack(struct writer *w, int64_t id, const char *note, int64_t now_ms);
 
 #endif

@@ -390,3 +390,46 @@ snapshot_pruned(struct writer *w, int64_t id)
 	sqlite3_bind_int64(st, 1, id);
 	return writer_step(w, st);
 }
+
+int
+snapshot_each(sqlite3 *db, int limit,
+    int (*fn)(const struct snapshot_row *s, void *arg), void *arg)
+{
+	struct snapshot_row row;
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (sqlite3_prepare_v2(db,
+		"SELECT id, uid, kind, period_from_ms, period_to_ms, "
+		"created_ms, size, path = '' FROM snapshot ORDER BY id DESC "
+		"LIMIT ?1",
+		-1, &st, NULL) != SQLITE_OK) {
+		log_err("cannot read the snapshots: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : 100);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof row);
+		row.id = sqlite3_column_int64(st, 0);
+		str_copy(row.uid, (const char *)sqlite3_column_text(st, 1),
+		    sizeof row.uid);
+		str_copy(row.kind, (const char *)sqlite3_column_text(st, 2),
+		    sizeof row.kind);
+		row.from_ms = sqlite3_column_int64(st, 3);
+		row.to_ms = sqlite3_column_int64(st, 4);
+		row.created_ms = sqlite3_column_int64(st, 5);
+		row.size = sqlite3_column_int64(st, 6);
+		row.pruned = sqlite3_column_int(st, 7) != 0;
+		n++;
+		if (fn(&row, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		log_err("cannot read the snapshots: %s", sqlite3_errmsg(db));
+		n = -1;
+	}
+	sqlite3_finalize(st);
+	return n;
+}

@@ -103,6 +103,22 @@ int64_t outbox_pending_count(sqlite3 *db);
 int outbox_each(sqlite3 *db, int limit,
     int (*fn)(const struct outbox_item *it, void *arg), void *arg);
 
+/* A snapshot as listed (the web's reports page). */
+struct snapshot_row {
+	int64_t id;
+	char uid[SNAPSHOT_UID_LEN];
+	char kind[16];
+	int64_t from_ms, to_ms, created_ms;
+	int64_t size;
+	bool pruned; /* the pack file was removed (path "") */
+};
+/*
+ * Snapshots, newest first, at most LIMIT (> 0); FN returning non-zero
+ * stops. The number of calls, or -1.
+ */
+int snapshot_each(sqlite3 *db, int limit,
+    int (*fn)(const struct snapshot_row *s, void *arg), void *arg);
+
 /*
  * Packs created before BEFORE_MS, not yet pruned, whose every delivery
  * is sent (or that had none), at most LIMIT, for FN. The number, or -1.

@@ -1,12 +1,17 @@
 /* page.c - the page frame (head, navigation, language switch), the style sheet, and the small pages. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/i18n.h"
 #include "common/strbuf.h"
 #include "common/util.h"
 #include "common/xtime.h"
+#include "daemon/inbox.h"
+#include "evidence/svg.h"
 #include "web/page.h"
 #include "web/server.h"
 
@@ -55,7 +60,48 @@ static const char page_css_text[] =
     "form.login input{width:100%;padding:.5rem;font-size:1rem}\n"
     "form.login button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem;"
     "background:#0b4f6c;color:#fff;border:0;border-radius:4px}\n"
-    ".error{color:#c62828;font-weight:bold}\n";
+    ".error{color:#c62828;font-weight:bold}\n"
+    /* The dashboard pages (alerts, hosts, reports, settings). */
+    "nav a{margin-right:.8rem}\n"
+    ".filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;"
+    "background:#fff;border-radius:6px;padding:.5rem;margin-bottom:1rem}\n"
+    ".filters label{display:flex;flex-direction:column;font-size:.9rem}\n"
+    "input,select,textarea,button{font-size:1rem;padding:.3rem}\n"
+    "form.inline{display:flex;flex-wrap:wrap;gap:.3rem;margin:.2rem 0}\n"
+    "form.inline textarea{width:100%;min-height:2.2rem}\n"
+    "button.act{background:#0b4f6c;color:#fff;border:0;border-radius:4px;"
+    "padding:.3rem .8rem}\n"
+    "button.danger{background:#c62828}\n"
+    ".muted{color:#5f6b76;font-size:.9rem}\n"
+    ".notice{background:#fff8e1;border-left:6px solid #ef6c00;"
+    "padding:.5rem;margin-bottom:1rem}\n"
+    "td.num,th.num{text-align:right;white-space:nowrap}\n"
+    "td.bar{min-width:8rem}\n"
+    "svg.strip,svg.chart{width:100%;height:auto;display:block}\n";
+
+/*
+ * Live refresh without inline script (the CSP forbids it): the element
+ * marked data-refresh is replaced by the same element of a fresh copy of
+ * the page every 30 s, unless the user is typing in a form.
+ */
+static const char page_js_text[] =
+    "(function(){\n"
+    "var el=document.querySelector('[data-refresh]');\n"
+    "if(!el||!window.fetch||!window.DOMParser)return;\n"
+    "function busy(){var a=document.activeElement;\n"
+    "return a&&(a.tagName==='INPUT'||a.tagName==='TEXTAREA'||"
+    "a.tagName==='SELECT');}\n"
+    "function tick(){if(busy())return;\n"
+    "fetch(location.href,{credentials:'same-origin',redirect:'manual'})"
+    ".then(function(r){if(!r.ok)throw r.status;return r.text();})\n"
+    ".then(function(t){var d=new DOMParser().parseFromString(t,'text/html');\n"
+    "var n=d.querySelector('[data-refresh]');var o=document.querySelector("
+    "'[data-refresh]');\n"
+    "if(n&&o){o.replaceWith(document.importNode(n,true));"
+    "document.body.setAttribute('data-refreshed',String(Date.now()));}})\n"
+    ".catch(function(){});}\n"
+    "setInterval(tick,30000);\n"
+    "})();\n";
 
 const char *
 page_t(const struct web_req *r, const char *key)
@@ -87,9 +133,21 @@ page_begin(struct web_req *r, const char *title)
 				: page_t(r, "web.title"));
 	strbuf_add(sb, "</span>\n");
 	if (r->has_session) {
-		strbuf_add(sb, "<nav><a href=\"/\">");
-		strbuf_add_html(sb, page_t(r, "web.nav.overview"));
-		strbuf_add(sb, "</a></nav>\n<span class=\"user\">");
+		static const char *const nav[][2] = {
+		    {"/", "web.nav.overview"},
+		    {"/alerts", "web.nav.alerts"},
+		    {"/hosts", "web.nav.hosts"},
+		    {"/reports", "web.nav.reports"},
+		    {"/settings", "web.nav.settings"},
+		};
+
+		strbuf_add(sb, "<nav>");
+		for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+			strbuf_printf(sb, "<a href=\"%s\">", nav[i][0]);
+			strbuf_add_html(sb, page_t(r, nav[i][1]));
+			strbuf_add(sb, "</a>");
+		}
+		strbuf_add(sb, "</nav>\n<span class=\"user\">");
 		strbuf_add_html(sb, r->sess.user);
 		strbuf_add(sb, "</span>\n<form method=\"post\" "
 			       "action=\"/logout\"><input type=\"hidden\" "
@@ -162,12 +220,114 @@ page_time(struct strbuf *sb, int64_t wall_ms)
 int
 page_static(struct web_req *r)
 {
+	if (strcmp(r->path, "/static/refresh.js") == 0) {
+		r->content_type = "text/javascript; charset=utf-8";
+		r->cacheable = true;
+		strbuf_addn(&r->out, page_js_text, sizeof page_js_text - 1);
+		return 0;
+	}
 	if (strcmp(r->path, "/static/style.css") != 0)
 		return page_error(r, 404, "web.error.404");
 	r->content_type = "text/css; charset=utf-8";
 	r->cacheable = true;
 	strbuf_addn(&r->out, page_css_text, sizeof page_css_text - 1);
+	/* The charts' colours: the same classes as the reports. */
+	svg_css(&r->out);
 	return 0;
+}
+
+void
+page_badge(struct web_req *r, const char *state)
+{
+	static const char *const known[] = {
+	    "up", "down", "degraded", "unknown", "unreachable", "maintenance"};
+	char key[40];
+	size_t i;
+
+	for (i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (state != NULL && strcmp(state, known[i]) == 0)
+			break;
+	if (i == sizeof known / sizeof known[0])
+		i = 3; /* unknown */
+	snprintf(key, sizeof key, "web.state.%s", known[i]);
+	strbuf_printf(&r->out, "<span class=\"badge st-%s\">", known[i]);
+	strbuf_add_html(&r->out, page_t(r, key));
+	strbuf_add(&r->out, "</span>");
+}
+
+void
+page_csrf_field(struct web_req *r)
+{
+	strbuf_add(&r->out, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	strbuf_add_html(&r->out, r->sess.csrf);
+	strbuf_add(&r->out, "\">");
+}
+
+void
+page_table_head(struct web_req *r, const char *const *keys, size_t n)
+{
+	strbuf_add(&r->out, "<div class=\"box\"><table>\n<tr>");
+	for (size_t i = 0; i < n; i++) {
+		strbuf_add(&r->out, "<th>");
+		strbuf_add_html(&r->out, page_t(r, keys[i]));
+		strbuf_add(&r->out, "</th>");
+	}
+	strbuf_add(&r->out, "</tr>\n");
+}
+
+void
+page_para(struct web_req *r, const char *cls, const char *key)
+{
+	if (cls != NULL)
+		strbuf_printf(&r->out, "<p class=\"%s\">", cls);
+	else
+		strbuf_add(&r->out, "<p>");
+	strbuf_add_html(&r->out, page_t(r, key));
+	strbuf_add(&r->out, "</p>\n");
+}
+
+int
+page_command(struct web_req *r, const char *line, char *err, size_t errlen)
+{
+	json_t *o;
+	char *ans;
+	int rc;
+
+	if (r->inbox == NULL) {
+		snprintf(err, errlen, "xanetd is not running this server");
+		return -1;
+	}
+	/* One control line: a newline would start a second command. */
+	if (strpbrk(line, "\r\n") != NULL || strlen(line) >= INBOX_LINE_MAX) {
+		snprintf(err, errlen, "command too long or not one line");
+		return -1;
+	}
+	if ((ans = inbox_call(r->inbox, line, 5000, err, errlen)) == NULL)
+		return -1;
+	o = json_loads(ans, 0, NULL);
+	free(ans);
+	rc = json_is_true(json_object_get(o, "ok")) ? 0 : -1;
+	if (rc == -1)
+		snprintf(err, errlen, "%s",
+		    json_string_value(json_object_get(o, "error")) != NULL
+			? json_string_value(json_object_get(o, "error"))
+			: "refused");
+	json_decref(o);
+	return rc;
+}
+
+int64_t
+page_local_midnight(int64_t wall_ms, int days_back)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return wall_ms - wall_ms % 86400000;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_mday -= days_back;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000;
 }
 
 int

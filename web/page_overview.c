@@ -7,10 +7,14 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "common/xtime.h"
+#include "evidence/svg.h"
+#include "evidence/uptime.h"
+#include "store/interval.h"
 #include "web/page.h"
 #include "web/server.h"
 
 #define OVERVIEW_ALERTS 20
+#define OVERVIEW_DAYS   7 /* the uptime bar: one cell per local day */
 
 enum {
 	OV_UP,
@@ -35,7 +39,7 @@ static const char overview_sql[] =
     "SELECT d.key, d.name, d.grp, si.state, si.start_ms, "
     "(SELECT a.event FROM alert a WHERE a.device_id = d.id "
     "AND a.event IN ('degraded', 'recovered') AND a.ts_ms >= si.start_ms "
-    "ORDER BY a.ts_ms DESC, a.id DESC LIMIT 1) "
+    "ORDER BY a.ts_ms DESC, a.id DESC LIMIT 1), d.id, d.added_ms "
     "FROM device d LEFT JOIN state_interval si "
     "ON si.device_id = d.id AND si.end_ms IS NULL "
     "WHERE d.retired_ms IS NULL "
@@ -91,12 +95,66 @@ ov_table_head(struct web_req *r, const char *const *keys, size_t n)
 	strbuf_add(&r->out, "</tr>\n");
 }
 
+/* The local days of the uptime bar, the last one being today. */
+struct ov_days {
+	int64_t start[OVERVIEW_DAYS + 1]; /* start[i] to start[i + 1] */
+};
+
+static void
+ov_days_init(struct ov_days *d, int64_t now)
+{
+	for (int i = 0; i < OVERVIEW_DAYS; i++)
+		d->start[i] = page_local_midnight(now, OVERVIEW_DAYS - 1 - i);
+	d->start[OVERVIEW_DAYS] = now;
+}
+
+/*
+ * A device's 7-day bar: each day's uptime by the same code as xanetctl
+ * uptime and the reports (interval_load_until + uptime_compute), drawn
+ * by the reports' strip.
+ */
+static int
+ov_bar(struct web_req *r, const struct ov_days *days, int64_t id,
+    int64_t added_ms, const char *name, int64_t now)
+{
+	double v[OVERVIEW_DAYS];
+	struct interval *iv;
+	struct uptime u;
+	size_t n;
+	struct svg_strip s = {0};
+
+	if (interval_load_until(
+		r->db, id, days->start[0], now, now, &iv, &n, NULL) == -1)
+		return -1;
+	for (int i = 0; i < OVERVIEW_DAYS; i++) {
+		int64_t a = days->start[i];
+		int64_t b = i + 1 < OVERVIEW_DAYS ? days->start[i + 1] : now;
+
+		if (b <= a ||
+		    uptime_compute(iv, n, a, b, added_ms, -1, &u) == -1)
+			v[i] = SVG_NONE;
+		else
+			v[i] = u.uptime_pct >= 0 ? u.uptime_pct : SVG_NODATA;
+	}
+	free(iv);
+	s.values = v;
+	/* One tooltip per colour, not per day: a thousand bars stay small. */
+	s.labels = NULL;
+	s.n = OVERVIEW_DAYS;
+	s.title = name;
+	s.lang = r->lang;
+	s.point = r->lang == I18N_EN ? '.' : ',';
+	svg_strip(&r->out, &s);
+	return 0;
+}
+
 /* The devices by group into DEV, counting states into COUNTS. */
 static int
 ov_devices(struct web_req *r, struct strbuf *dev, int *counts, int64_t now)
 {
-	static const char *const cols[] = {
-	    "web.col.device", "web.col.state", "web.col.since"};
+	static const char *const cols[] = {"web.col.device", "web.col.state",
+	    "web.col.since", "web.col.uptime7"};
+	struct ov_days days;
 	struct strbuf tmp = r->out;
 	sqlite3_stmt *st;
 	char *group = NULL;
@@ -108,6 +166,7 @@ ov_devices(struct web_req *r, struct strbuf *dev, int *counts, int64_t now)
 		log_err("web: overview: %s", sqlite3_errmsg(r->db));
 		return -1;
 	}
+	ov_days_init(&days, now);
 	/* Build into DEV with the helpers that write to r->out. */
 	r->out = *dev;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -129,9 +188,17 @@ ov_devices(struct web_req *r, struct strbuf *dev, int *counts, int64_t now)
 			strbuf_add(&r->out, "</h3>\n");
 			ov_table_head(r, cols, sizeof cols / sizeof cols[0]);
 		}
-		strbuf_add(&r->out, "<tr><td>");
+		/* data-state: the stored state (degraded is an alert). */
+		strbuf_add(&r->out, "<tr data-test=\"device-");
+		strbuf_add_html(&r->out, ov_col(st, 0));
+		strbuf_add(&r->out, "\" data-state=\"");
+		strbuf_add_html(
+		    &r->out, ov_col(st, 3) != NULL ? ov_col(st, 3) : "unknown");
+		strbuf_add(&r->out, "\"><td><a href=\"/devices/");
+		strbuf_add_html(&r->out, ov_col(st, 0));
+		strbuf_add(&r->out, "\">");
 		strbuf_add_html(&r->out, ov_col(st, 1));
-		strbuf_add(&r->out, " <small>");
+		strbuf_add(&r->out, "</a> <small>");
 		strbuf_add_html(&r->out, ov_col(st, 0));
 		strbuf_add(&r->out, "</small></td><td>");
 		ov_badge(r, state);
@@ -139,6 +206,13 @@ ov_devices(struct web_req *r, struct strbuf *dev, int *counts, int64_t now)
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 			page_duration(
 			    &r->out, r, now - sqlite3_column_int64(st, 4));
+		strbuf_add(&r->out, "</td><td class=\"bar\">");
+		if (ov_bar(r, &days, sqlite3_column_int64(st, 6),
+			sqlite3_column_int64(st, 7), ov_col(st, 1),
+			now) == -1) {
+			rc = SQLITE_ERROR;
+			break;
+		}
 		strbuf_add(&r->out, "</td></tr>\n");
 	}
 	if (!first)
@@ -204,7 +278,8 @@ page_overview(struct web_req *r)
 		return -1;
 	}
 	page_begin(r, page_t(r, "web.overview.title"));
-	strbuf_add(&r->out, "<div class=\"counts\">\n");
+	/* What refresh.js replaces every 30 s. */
+	strbuf_add(&r->out, "<div data-refresh>\n<div class=\"counts\">\n");
 	for (int i = 0; i < OV_NSTATES; i++) {
 		/* The four the officer looks for; the rare two when present. */
 		if (i > OV_UNKNOWN && counts[i] == 0)
@@ -231,6 +306,8 @@ page_overview(struct web_req *r)
 	strbuf_add(&r->out, "</h2>\n");
 	if (ov_alerts(r) == -1)
 		return -1;
+	strbuf_add(&r->out, "</div>\n<script src=\"/static/refresh.js\" "
+			    "defer></script>\n");
 	page_end(r);
 	return 0;
 }

@@ -18,7 +18,10 @@
 #include "common/xtime.h"
 #include "store/db.h"
 #include "store/user.h"
+#include "web/api.h"
 #include "web/form.h"
+#include "web/heartbeat.h"
+#include "web/metrics.h"
 #include "web/page.h"
 #include "web/server.h"
 
@@ -29,6 +32,7 @@ enum {
 	ROUTE_WRITE = 4,   /* state-changing: the session's CSRF token */
 	ROUTE_ALWAYS = 8,  /* served even before the first user exists */
 	ROUTE_PREFIX = 16, /* PATH is a prefix ("/static/") */
+	ROUTE_DB = 32,     /* ROUTE_ALWAYS, with the thread's database */
 };
 
 struct route {
@@ -46,11 +50,39 @@ struct route {
 static const struct route routes[] = {
     {"GET", "/healthz", ROUTE_ALWAYS, page_healthz},
     {"GET", "/static/", ROUTE_ALWAYS | ROUTE_PREFIX, page_static},
+    /* A scraper has no session: page_metrics checks address or token. */
+    {"GET", "/metrics", ROUTE_ALWAYS | ROUTE_DB, page_metrics},
     {"GET", "/login", 0, page_login_get},
     /* No session yet, so no CSRF token: page_login_post checks Origin. */
     {"POST", "/login", 0, page_login_post},
     {"POST", "/logout", ROUTE_SESSION | ROUTE_WRITE, page_logout_post},
     {"GET", "/", ROUTE_SESSION, page_overview},
+    {"GET", "/devices/", ROUTE_SESSION | ROUTE_PREFIX, page_device},
+    {"GET", "/alerts", ROUTE_SESSION, page_alerts},
+    {"POST", "/alerts/",
+	ROUTE_SESSION | ROUTE_ADMIN | ROUTE_WRITE | ROUTE_PREFIX,
+	page_alert_ack},
+    {"GET", "/hosts", ROUTE_SESSION, page_hosts},
+    {"POST", "/hosts/",
+	ROUTE_SESSION | ROUTE_ADMIN | ROUTE_WRITE | ROUTE_PREFIX,
+	page_host_post},
+    {"GET", "/reports", ROUTE_SESSION, page_reports},
+    {"POST", "/reports/pack", ROUTE_SESSION | ROUTE_WRITE, page_report_pack},
+    {"GET", "/settings", ROUTE_SESSION, page_settings},
+    {"POST", "/settings/users", ROUTE_SESSION | ROUTE_ADMIN | ROUTE_WRITE,
+	page_settings_user_add},
+    {"POST", "/settings/users/",
+	ROUTE_SESSION | ROUTE_ADMIN | ROUTE_WRITE | ROUTE_PREFIX,
+	page_settings_user_del},
+    {"GET", "/api/v1/devices", ROUTE_SESSION, api_devices},
+    {"GET", "/api/v1/devices/", ROUTE_SESSION | ROUTE_PREFIX, api_device},
+    {"GET", "/api/v1/uptime", ROUTE_SESSION, api_uptime},
+    {"GET", "/api/v1/alerts", ROUTE_SESSION, api_alerts},
+    {"GET", "/api/v1/hosts", ROUTE_SESSION, api_hosts},
+    {"GET", "/api/v1/snapshots", ROUTE_SESSION, api_snapshots},
+    /* Devices have no session: the token is the secret (web/heartbeat.h). */
+    {"GET", "/hb/", ROUTE_ALWAYS | ROUTE_DB | ROUTE_PREFIX, hbweb_handle},
+    {"POST", "/hb/", ROUTE_ALWAYS | ROUTE_DB | ROUTE_PREFIX, hbweb_handle},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -65,6 +97,16 @@ struct server {
 	enum i18n_lang lang;
 	size_t body_max;
 	struct auth *auth;
+	struct inbox *inbox;
+	struct hbweb *hbweb;
+	/*
+	 * The loop's config: handlers hold the read side while they run, so
+	 * that a reload frees the old one only when no handler reads it.
+	 */
+	pthread_rwlock_t cfg_lock;
+	const struct config *cfg;
+	void (*health_fn)(void *arg, struct metrics_health *out);
+	void *health_arg;
 	pthread_key_t db_key; /* each web thread's read-only connection */
 	pthread_mutex_t log_lock;
 	struct ratelimit log_rl; /* MHD's own complaints */
@@ -221,12 +263,25 @@ server_respond(struct web_req *r)
 	size_t len;
 	char *body = strbuf_detach(&r->out, &len);
 
-	resp =
-	    MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r->has_file) {
+		/* MHD owns the fd from here, and closes it. */
+		r->has_file = false;
+		free(body);
+		resp = MHD_create_response_from_fd(r->file_size, r->file_fd);
+		if (resp == NULL) {
+			close(r->file_fd);
+			return MHD_NO;
+		}
+	} else
+		resp = MHD_create_response_from_buffer(
+		    len, body, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(body);
 		return MHD_NO;
 	}
+	if (r->disposition != NULL)
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->disposition);
 	for (size_t i = 0;
 	     i < sizeof security_headers / sizeof *security_headers; i++)
 		MHD_add_response_header(
@@ -260,6 +315,9 @@ server_req_free(struct web_req *r)
 	strbuf_free(&r->out);
 	form_free(r->form);
 	free(r->location);
+	free(r->disposition);
+	if (r->has_file)
+		close(r->file_fd);
 	for (size_t i = 0; i < r->ncookies; i++)
 		free(r->cookies[i]);
 }
@@ -366,6 +424,10 @@ server_dispatch(struct server *s, struct web_req *r)
 	server_req_lang(s, r);
 	rt = server_route(r->method, r->path, &known);
 	if (rt != NULL && (rt->flags & ROUTE_ALWAYS)) {
+		if ((rt->flags & ROUTE_DB) && (r->db = server_db(s)) == NULL) {
+			page_error(r, 500, "web.error.500");
+			return;
+		}
 		if (rt->fn(r) == -1)
 			page_error(r, 500, "web.error.500");
 		return;
@@ -535,8 +597,16 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url,
 	r.site_name = s->site_name;
 	r.tls = s->tls;
 	r.status = 200;
+	r.inbox = s->inbox;
+	r.hbweb = s->hbweb;
+	r.health_fn = s->health_fn;
+	r.health_arg = s->health_arg;
 	server_req_ip(&r);
+	pthread_rwlock_rdlock(&s->cfg_lock);
+	r.cfg = s->cfg;
 	server_dispatch(s, &r);
+	r.cfg = NULL;
+	pthread_rwlock_unlock(&s->cfg_lock);
 	ret = server_respond(&r);
 	server_req_free(&r);
 	return ret;
@@ -594,9 +664,35 @@ server_log_drop(struct server *s, const char *url)
 	for (i = 0; url[i] != '\0' && i < sizeof path - 1; i++)
 		path[i] = url[i] > ' ' && url[i] < 0x7f ? url[i] : '?';
 	path[i] = '\0';
+	/* A heartbeat path holds its secret token: never logged. */
+	if (str_has_prefix(path, "/hb/"))
+		path[4] = '\0';
 	log_notice("web: %s: chunked body over %zu bytes, connection closed "
 		   "(%" PRIu64 " so far)",
 	    path, s->body_max, n);
+}
+
+/* A reload must not wait behind a stream of readers. */
+static void
+server_cfg_lock_init(struct server *s)
+{
+	pthread_rwlockattr_t attr;
+
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(
+	    &attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&s->cfg_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+}
+
+void
+server_set_config(struct server *s, const struct config *cfg)
+{
+	if (s == NULL)
+		return;
+	pthread_rwlock_wrlock(&s->cfg_lock);
+	s->cfg = cfg;
+	pthread_rwlock_unlock(&s->cfg_lock);
 }
 
 static void
@@ -609,6 +705,7 @@ server_free(struct server *s)
 	free(s->db_path);
 	free(s->site_name);
 	pthread_mutex_destroy(&s->log_lock);
+	pthread_rwlock_destroy(&s->cfg_lock);
 	free(s);
 }
 
@@ -631,6 +728,12 @@ server_start(const struct server_config *sc, char *err, size_t errlen)
 	s->lang = sc->lang;
 	s->body_max = sc->body_max > 0 ? sc->body_max : SERVER_BODY_MAX;
 	s->auth = sc->auth;
+	s->inbox = sc->inbox;
+	s->hbweb = sc->hbweb;
+	s->cfg = sc->cfg;
+	s->health_fn = sc->health_fn;
+	s->health_arg = sc->health_arg;
+	server_cfg_lock_init(s);
 	pthread_mutex_init(&s->log_lock, NULL);
 	ratelimit_init(&s->log_rl, 60000, 10);
 	if (sc->tls_cert != NULL && sc->tls_key != NULL) {

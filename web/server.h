@@ -5,9 +5,10 @@
  * connections. Pages (web/page*.c) are handlers over struct web_req.
  *
  * The web threads never write the database: a change asked for from the
- * dashboard (none yet: users are managed with xanetctl this round) is to
- * go to the loop through the bounded queue + ev_async of daemon/inbox.h
- * (DESIGN §2), never through a connection of its own.
+ * dashboard (ack an alert, decide on a host, add a user) goes to the loop
+ * as a control command through the bounded queue + ev_async of
+ * daemon/inbox.h (DESIGN §2, page_command()), never through a connection
+ * of its own.
  */
 #ifndef XANET_SERVER_H
 #define XANET_SERVER_H
@@ -24,7 +25,9 @@
 struct MHD_Connection;
 struct config;
 struct form;
+struct hbweb;
 struct inbox;
+struct metrics_health;
 struct server;
 
 /* Defaults for [web] settings left at 0 (see common/config.h). */
@@ -50,8 +53,12 @@ struct server_config {
 	enum i18n_lang lang;   /* when the client has not chosen */
 	struct auth *auth;     /* sessions: the caller's, outlive restarts */
 	struct inbox *inbox;   /* changes go to the loop (daemon/inbox.h) */
+	struct hbweb *hbweb;   /* /hb/ limits (web/heartbeat.h); the caller's */
 	/* The running config (the loop's); swapped by server_set_config. */
 	const struct config *cfg;
+	/* /metrics: the daemon's health board (web/metrics.h); or NULL. */
+	void (*health_fn)(void *arg, struct metrics_health *out);
+	void *health_arg;
 };
 
 /* One request as a handler sees it, and the response it builds. */
@@ -66,8 +73,12 @@ struct web_req {
 	sqlite3 *db;       /* this thread's read-only connection */
 	struct auth *auth;
 	struct inbox *inbox; /* the loop's inbox, or NULL (tests) */
+	struct hbweb *hbweb; /* heartbeat limits, or NULL (server_config) */
 	/* The running config, or NULL; valid while the handler runs. */
 	const struct config *cfg;
+	/* The daemon's health for /metrics, or NULL (server_config). */
+	void (*health_fn)(void *arg, struct metrics_health *out);
+	void *health_arg;
 	const char *site_name;
 	enum i18n_lang lang;
 	bool tls;
@@ -84,6 +95,15 @@ struct web_req {
 	size_t ncookies;
 	int64_t retry_after_s; /* > 0: Retry-After */
 	bool cacheable;        /* static assets; pages are no-store */
+	/*
+	 * A file instead of OUT (the evidence pack): the server sends
+	 * FILE_SIZE bytes of FILE_FD and closes it. DISPOSITION: a
+	 * Content-Disposition value, or NULL.
+	 */
+	bool has_file;
+	int file_fd;
+	uint64_t file_size;
+	char *disposition;
 };
 
 /*

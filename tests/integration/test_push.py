@@ -24,6 +24,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from daemon import Daemon, minimal_config  # noqa: E402
+from daemon import free_port  # noqa: E402
 from pushrecv import PushReceiver  # noqa: E402
 from xtest import (contains, eq, fail, ge, le, not_contains, ok,  # noqa: E402
                    poll, require_root, run, skip, test)
@@ -104,13 +105,6 @@ def no_secrets(d):
         not_contains(text, s, "xanetd's log and alert log")
         not_contains(rows, s, "outbox rows")
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @test(timeout=180)

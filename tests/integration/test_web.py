@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from avail import samples  # noqa: E402
 from daemon import (Daemon, device_section, minimal_config,  # noqa: E402
                     srcdir, xanetctl_path)
+from daemon import free_port  # noqa: E402
 from xtest import (contains, eq, fail, ge, le, lt, matches,  # noqa: E402
                    not_contains, ok, poll, require_root, run, teardown, test)
 
@@ -33,13 +34,6 @@ XSS = "<script>alert(1)</script>"
 PASSWORD = "mật khẩu rất dài 2026"
 ADMIN = "canbo"
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def web_config(port, extra=""):
@@ -146,10 +140,7 @@ def csrf_of(body):
 
 
 def user_add(d, name, role, password, extra=()):
-    argv = [xanetctl_path(), "-c", d.conf, "user", "add", name, "--role",
-            role, "--password-stdin"] + list(extra)
-    return subprocess.run(argv, input=(password + "\n").encode("utf-8"),
-                          capture_output=True, timeout=60)
+    return d.user_add(name, role, password, *extra)
 
 
 def ensure_admin(d):
@@ -209,10 +200,10 @@ def user_commands(t):
     ensure_admin(d)
     r = user_add(d, ADMIN, "viewer", PASSWORD)
     eq(r.returncode, 1, "a second user of the same name")
-    contains(r.stderr.decode(), "exists already", "why")
+    contains(r.stderr, "exists already", "why")
     r = user_add(d, "short", "viewer", "123456789")
     eq(r.returncode, 2, "a 9-character password is refused")
-    contains(r.stderr.decode(), "at least 10", "why")
+    contains(r.stderr, "at least 10", "why")
     r = user_add(d, "x'; DROP TABLE web_user; --", "admin", PASSWORD)
     eq(r.returncode, 2, "SQL in a user name is refused as a name")
     r = user_add(d, "bad", "root", PASSWORD)

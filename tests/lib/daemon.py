@@ -82,7 +82,25 @@ def minimal_config(devices=None, daemon_extra="", extra="",
         "[lan]\n"
         "enabled = no\n"
         "%s"
-        "%s" % (site, log_level, daemon_extra, extra, "".join(devices)))
+        "%s"
+        "%s" % (site, log_level, daemon_extra, evidence_off(extra), extra,
+                "".join(devices)))
+
+
+def web_on(text, port, extra=""):
+    """TEXT from minimal_config with the dashboard on 127.0.0.1:PORT."""
+    return text.replace("[web]\nenabled = no\n",
+                        "[web]\nenabled = yes\nlisten = 127.0.0.1\n"
+                        "port = %d\n%s" % (port, extra))
+
+
+def evidence_off(extra):
+    """No scheduled snapshots unless EXTRA has its own [evidence]: a test
+    that runs across 23:55 local must not get a daily pack it did not ask
+    for."""
+    if "[evidence]" in extra:
+        return ""
+    return "[evidence]\ndaily = off\nquarterly_day = 0\n"
 
 
 def line_of(text, needle, start=1):
@@ -91,6 +109,15 @@ def line_of(text, needle, start=1):
         if n >= start and needle in line:
             return n
     raise ValueError("%r not in config text" % needle)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def ensure_user(name="xanet"):
@@ -378,8 +405,10 @@ class Daemon:
 
     # --- clients ----------------------------------------------------------
 
-    def ctl(self, *args, user=None, conf=True, timeout=30, env=None):
-        """Run xanetctl [-c CONF] ARGS; USER runs it unprivileged."""
+    def ctl(self, *args, user=None, conf=True, timeout=30, env=None,
+            stdin=None):
+        """Run xanetctl [-c CONF] ARGS; USER runs it unprivileged; STDIN
+        (text) is its input."""
         argv = [xanetctl_path()]
         if conf:
             argv += ["-c", self.conf]
@@ -391,11 +420,21 @@ class Daemon:
         e.pop("NOTIFY_SOCKET", None)
         if env:
             e.update(env)
-        r = subprocess.run(argv, stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=timeout, env=e)
+        if stdin is None:
+            r = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=timeout, env=e)
+        else:
+            r = subprocess.run(argv, input=stdin.encode("utf-8"),
+                               capture_output=True, timeout=timeout, env=e)
         r.stdout = r.stdout.decode("utf-8", "replace")
         r.stderr = r.stderr.decode("utf-8", "replace")
         return r
+
+    def user_add(self, name, role, password, *extra):
+        """xanetctl user add NAME --role ROLE, the password on stdin."""
+        return self.ctl("user", "add", name, "--role", role,
+                        "--password-stdin", *extra, stdin=password + "\n",
+                        timeout=60)
 
     def connect(self, timeout=10):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -143,11 +143,11 @@
 	"(2, 1, 's3-tinh', 'pending', 3, 1790873900000, 1790873800000, 503, " \
 	"'HTTP 503', NULL);"
 
-#define ROWS_6_WEB                                                             \
-	"INSERT INTO web_user (id, name, role, pw_hash, created_ms, "          \
-	"changed_ms) VALUES (1, 'canbo', 'admin', '$argon2id$v=19$m=65536', "  \
-	"1790787600000, 1790787600000);"                                       \
-	"INSERT INTO heartbeat_token (device_id, token_sha256, created_ms) "   \
+#define ROWS_6_WEB                                                            \
+	"INSERT INTO web_user (id, name, role, pw_hash, created_ms, "         \
+	"changed_ms) VALUES (1, 'canbo', 'admin', '$argon2id$v=19$m=65536', " \
+	"1790787600000, 1790787600000);"                                      \
+	"INSERT INTO heartbeat_token (device_id, token_sha256, created_ms) "  \
 	"VALUES (2, zeroblob(32), 1790787600000);"
 
 /*
