@@ -602,17 +602,29 @@ parse_log_level(
 	return 0;
 }
 
+/*
+ * VALUE (any case) as its index in NAMES into the int at FIELD: keys
+ * whose value is one word of a fixed list. 0, or -1 if it is none.
+ */
+static int
+set_choice(void *field, const char *value, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(value, names[i]) == 0) {
+			*FIELD(int, field) = (int)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int
 parse_db_sync(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (strcasecmp(value, "normal") == 0)
-		*FIELD(int, field) = 0;
-	else if (strcasecmp(value, "full") == 0)
-		*FIELD(int, field) = 1;
-	else
-		return -1;
-	return 0;
+	static const char *const names[] = {"normal", "full"};
+
+	return set_choice(field, value, names, 2);
 }
 
 static int
@@ -788,13 +800,10 @@ static int
 parse_rule(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (strcasecmp(value, "any") == 0)
-		*FIELD(int, field) = PROBE_RULE_ANY;
-	else if (strcasecmp(value, "all") == 0)
-		*FIELD(int, field) = PROBE_RULE_ALL;
-	else
-		return -1;
-	return 0;
+	static const char *const names[] = {
+	    [PROBE_RULE_ANY] = "any", [PROBE_RULE_ALL] = "all"};
+
+	return set_choice(field, value, names, 2);
 }
 
 /* A duration key, in ms, within the key's [lo, hi]. */
@@ -1559,25 +1568,17 @@ static int
 parse_push_type(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	int i = name_index(value, push_type_names, NELEM(push_type_names));
-
-	if (i < 0)
-		return -1;
-	*FIELD(enum push_type, field) = (enum push_type)i;
-	return 0;
+	return set_choice(
+	    field, value, push_type_names, NELEM(push_type_names));
 }
 
 static int
 parse_http_method(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (strcasecmp(value, "post") == 0)
-		*FIELD(int, field) = 0;
-	else if (strcasecmp(value, "put") == 0)
-		*FIELD(int, field) = 1;
-	else
-		return -1;
-	return 0;
+	static const char *const names[] = {"post", "put"};
+
+	return set_choice(field, value, names, 2);
 }
 
 /* A URL the push target can use: a scheme we speak, a host, no spaces. */
@@ -1695,13 +1696,9 @@ static int
 parse_judge(
     struct loader *ld, const struct key_def *k, void *field, const char *value)
 {
-	if (strcasecmp(value, "at-least") == 0)
-		*FIELD(int, field) = 0;
-	else if (strcasecmp(value, "at-most") == 0)
-		*FIELD(int, field) = 1;
-	else
-		return -1;
-	return 0;
+	static const char *const names[] = {"at-least", "at-most"};
+
+	return set_choice(field, value, names, 2);
 }
 
 /* The key tables: adding a key is one line here. */
