@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "evidence/indicator.h"
 #include "evidence/report.h"
+#include "evidence/svg.h"
 
 #define HOUR_MS 3600000LL
 
@@ -82,6 +83,17 @@ indicator_scope_match(enum indicator_scope_kind kind, const char *scope,
 	}
 }
 
+/* MS in hours, one decimal, the language's decimal mark ("8808,7"). */
+static void
+hours_text(int64_t ms, enum i18n_lang lang, char *buf, size_t len)
+{
+	struct strbuf sb = {0};
+
+	svg_number(&sb, (double)ms / HOUR_MS, 1, lang == I18N_EN ? '.' : ',');
+	str_copy(buf, sb.s != NULL ? sb.s : "", len);
+	strbuf_free(&sb);
+}
+
 /* uptime-group: Σup / Σ(up + down) over the devices in scope. */
 static void
 metric_uptime_group(const struct report *r, const struct config_indicator *ci,
@@ -105,8 +117,8 @@ metric_uptime_group(const struct report *r, const struct config_indicator *ci,
 	*value = up + down > 0 ? 100.0 * (double)up / (double)(up + down) : -1;
 	snprintf(a, sizeof a, "%zu", n);
 	/* Hours with one decimal: what an officer can check by hand. */
-	snprintf(b, sizeof b, "%.1f", (double)up / HOUR_MS);
-	snprintf(c, sizeof c, "%.1f", (double)(up + down) / HOUR_MS);
+	hours_text(up, lang, b, sizeof b);
+	hours_text(up + down, lang, c, sizeof c);
 	*detail = ind_fmt(i18n_get(lang, n == 0 ? "data.ind.no_device"
 						: "data.ind.uptime_group"),
 	    a, b, c);

@@ -123,8 +123,8 @@ test_uptime_group(void **state)
 	assert_float_equal(o.value, 100.0 * 289 / 300, 1e-9);
 	assert_int_equal(o.verdict, REPORT_MET);
 	assert_string_equal(o.detail,
-	    "3 thiết bị: hoạt động 289.0 giờ / (hoạt động + mất kết nối) "
-	    "300.0 giờ");
+	    "3 thiết bị: hoạt động 289,0 giờ / (hoạt động + mất kết nối) "
+	    "300,0 giờ");
 	ind_free(&o);
 	/* Group scope: ap-02 + ap-03 = 190 / 200 = 95%: met, just. */
 	c = ind("uptime-group", "Thôn Bắc", 95);
