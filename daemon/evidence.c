@@ -333,6 +333,21 @@ evidence_prune(struct evidence *ev)
  * The worker is done (or about to be: this waits for it): record the
  * snapshot and its outbox in one commit, start the next.
  */
+/*
+ * A snapshot that could not be made or recorded is evidence missing: an
+ * alert the officer sees in alerts.log, not only a line in the log.
+ */
+static void
+evidence_failed(
+    struct evidence *ev, const struct evidence_job *j, const char *why)
+{
+	char details[768];
+
+	snprintf(details, sizeof details, "kind=%s snapshot=%s reason=\"%s\"",
+	    j->kind, j->uid, why);
+	evidence_event(ev, "error", "snapshot-failed", details);
+}
+
 static void
 evidence_finish(struct evidence *ev)
 {
@@ -361,6 +376,8 @@ evidence_finish(struct evidence *ev)
 			log_err("evidence: could not record snapshot %s; the "
 				"pack %s stays on disk",
 			    j->uid, j->path);
+			evidence_failed(
+			    ev, j, "the database refused the record");
 			if (j->scheduled)
 				ev->fail_until_ms =
 				    time_wall_ms() + EVIDENCE_FAIL_RETRY_MS;
@@ -375,6 +392,7 @@ evidence_finish(struct evidence *ev)
 	} else {
 		log_err("evidence: the %s snapshot %s failed: %s", j->kind,
 		    j->uid, j->err);
+		evidence_failed(ev, j, j->err);
 		unlink(j->path);
 		if (j->scheduled)
 			ev->fail_until_ms =

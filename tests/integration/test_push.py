@@ -304,6 +304,26 @@ def reload_follows_targets(t):
     eq([r.key for r in recv.ok("/b")], [s2["uid"]], "/b")
 
 
+@test(timeout=120)
+def failed_snapshot_is_an_alert(t):
+    # The pack directory cannot exist (under /dev/null): no pack can be
+    # written. Evidence that cannot be made must show in alerts.log, not
+    # only in the daemon's log.
+    d = start_daemon(t, "", evidence="pack_dir = /dev/null/packs\n")
+    a = d.control_json("snapshot-now\n")
+    eq(a.get("ok"), True, "snapshot-now accepted: %r" % a)
+    poll(lambda: any("snapshot-failed" in x for x in d.alerts()), 60,
+         what="a snapshot-failed alert")
+    line = [x for x in d.alerts() if "snapshot-failed" in x][0]
+    contains(line, "kind=manual", "which snapshot")
+    eq(d.query("SELECT count(*) AS n FROM snapshot")[0]["n"], 0,
+       "nothing recorded")
+    # The row follows within the writer's next commit (a second).
+    poll(lambda: d.query("SELECT count(*) AS n FROM alert WHERE event = "
+                         "'snapshot-failed'")[0]["n"] == 1, 10,
+         what="the alert as a row too")
+
+
 def local_now():
     import datetime
     import zoneinfo
