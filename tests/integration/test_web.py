@@ -454,20 +454,25 @@ def body_over_cap_413_quickly(t):
     data = s.recv(4096)
     s.close()
     matches(r"^HTTP/1\.1 413 ", data.decode("latin-1"), "chunked 96 KiB")
-    # 10 MB chunked: the server hangs up well before reading it all.
+    # 64 MB chunked: the server hangs up well before reading it all. What
+    # the client manages to send before the cut includes what the kernel
+    # buffers on both sides of the loopback (several MB, autotuned), so
+    # the bound is loose; the server itself stops near 1 MB over the cap.
     s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
     s.sendall(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
               b"Transfer-Encoding: chunked\r\n\r\n")
     sent, cut = 0, False
     try:
-        for _ in range(320):
+        for _ in range(2048):
             s.sendall(b"8000\r\n" + b"a" * 0x8000 + b"\r\n")
             sent += 0x8000
     except (BrokenPipeError, ConnectionResetError):
         cut = True
+    except socket.timeout:
+        pass  # stalled without closing: reported just below
     s.close()
-    ok(cut, "connection closed during a 10 MB chunked body")
-    lt(sent, 4 * 1024 * 1024, "bytes accepted before the hang-up")
+    ok(cut, "connection closed during a 64 MB chunked body")
+    lt(sent, 24 * 1024 * 1024, "bytes accepted before the hang-up")
     # A body within the cap still works.
     r = request(d, "POST", "/login", {"user": ADMIN, "password": PASSWORD,
                                       "pad": "x" * 30000})
