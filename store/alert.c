@@ -81,112 +81,19 @@ fail:
 	return -1;
 }
 
-int
-alert_each(sqlite3 *db, int64_t after_id, int64_t since_ms,
-    const char *device_key, int limit,
+/* What alert_each and alert_list read, in alert_rows' order. */
+#define ALERT_COLUMNS                                                    \
+	"a.id, a.ts_ms, a.severity, a.event, d.key, d.name, a.details, " \
+	"ifnull(a.acked_ms, -1), ifnull(a.ack_note, '')"
+
+/* Step ST (selecting ALERT_COLUMNS) through FN; finalizes it. */
+static int
+alert_rows(sqlite3 *db, sqlite3_stmt *st,
     int (*fn)(const struct alert_row *a, void *arg), void *arg)
 {
 	struct alert_row a;
-	sqlite3_stmt *st;
 	int rc, n = 0;
 
-	if (sqlite3_prepare_v2(db,
-		"SELECT a.id, a.ts_ms, a.severity, a.event, d.key, d.name, "
-		"a.details, ifnull(a.acked_ms, -1) "
-		"FROM alert a LEFT JOIN device d ON d.id = a.device_id "
-		"WHERE a.id > ?1 AND a.ts_ms >= ?2 AND (?3 IS NULL OR "
-		"a.device_id = (SELECT id FROM device WHERE key = ?3)) "
-		"ORDER BY a.id LIMIT ?4",
-		-1, &st, NULL) != SQLITE_OK) {
-		log_err("cannot read alerts: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, after_id);
-	sqlite3_bind_int64(st, 2, since_ms);
-	if (device_key != NULL)
-		sqlite3_bind_text(st, 3, device_key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		a.id = sqlite3_column_int64(st, 0);
-		a.ts_ms = sqlite3_column_int64(st, 1);
-		str_copy_utf8(a.severity,
-		    (const char *)sqlite3_column_text(st, 2),
-		    sizeof a.severity);
-		str_copy_utf8(a.event, (const char *)sqlite3_column_text(st, 3),
-		    sizeof a.event);
-		str_copy_utf8(a.device_key,
-		    (const char *)sqlite3_column_text(st, 4),
-		    sizeof a.device_key);
-		str_copy_utf8(a.device_name,
-		    (const char *)sqlite3_column_text(st, 5),
-		    sizeof a.device_name);
-		str_copy_utf8(a.details,
-		    (const char *)sqlite3_column_text(st, 6), sizeof a.details);
-		a.acked_ms = sqlite3_column_int64(st, 7);
-		a.ack_note[0] = '\0';
-		n++;
-		if (fn(&a, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		log_err("cannot read alerts: %s", sqlite3_errmsg(db));
-		n = -1;
-	}
-	sqlite3_finalize(st);
-	return n;
-}
-
-int
-alert_ack(struct writer *w, int64_t id, const char *note, int64_t now_ms)
-{
-	sqlite3_stmt *st;
-
-	/* A second acknowledgement keeps the first: who saw it first. */
-	st = writer_prepare(w, "UPDATE alert SET acked_ms = ?2, ack_note = ?3 "
-			       "WHERE id = ?1 AND acked_ms IS NULL");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now_ms);
-	sqlite3_bind_text(
-	    st, 3, note != NULL ? note : "", -1, SQLITE_TRANSIENT);
-	if (writer_step(w, st) == -1) {
-		log_err("cannot acknowledge alert %" PRId64, id);
-		return -1;
-	}
-	return sqlite3_changes(writer_db(w)) > 0 ? 1 : 0;
-}
-
-int
-alert_list(sqlite3 *db, const struct alert_filter *f,
-    int (*fn)(const struct alert_row *a, void *arg), void *arg)
-{
-	struct alert_row a;
-	sqlite3_stmt *st;
-	int rc, n = 0;
-
-	if (sqlite3_prepare_v2(db,
-		"SELECT a.id, a.ts_ms, a.severity, a.event, d.key, d.name, "
-		"a.details, ifnull(a.acked_ms, -1), ifnull(a.ack_note, '') "
-		"FROM alert a LEFT JOIN device d ON d.id = a.device_id "
-		"WHERE (?1 <= 0 OR a.id < ?1) AND (?2 IS NULL OR "
-		"a.device_id = (SELECT id FROM device WHERE key = ?2)) "
-		"AND (?3 IS NULL OR a.severity = ?3) "
-		"AND (?4 = 0 OR a.acked_ms IS NULL) "
-		"ORDER BY a.id DESC LIMIT ?5",
-		-1, &st, NULL) != SQLITE_OK) {
-		log_err("cannot read alerts: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, f->before_id);
-	if (f->device_key != NULL)
-		sqlite3_bind_text(st, 2, f->device_key, -1, SQLITE_TRANSIENT);
-	if (f->severity != NULL)
-		sqlite3_bind_text(st, 3, f->severity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, f->unacked_only ? 1 : 0);
-	sqlite3_bind_int(st, 5, f->limit > 0 ? f->limit : 100);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&a, 0, sizeof a);
 		a.id = sqlite3_column_int64(st, 0);
@@ -220,4 +127,78 @@ alert_list(sqlite3 *db, const struct alert_filter *f,
 	}
 	sqlite3_finalize(st);
 	return n;
+}
+
+int
+alert_each(sqlite3 *db, int64_t after_id, int64_t since_ms,
+    const char *device_key, int limit,
+    int (*fn)(const struct alert_row *a, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db,
+		"SELECT " ALERT_COLUMNS " "
+		"FROM alert a LEFT JOIN device d ON d.id = a.device_id "
+		"WHERE a.id > ?1 AND a.ts_ms >= ?2 AND (?3 IS NULL OR "
+		"a.device_id = (SELECT id FROM device WHERE key = ?3)) "
+		"ORDER BY a.id LIMIT ?4",
+		-1, &st, NULL) != SQLITE_OK) {
+		log_err("cannot read alerts: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, since_ms);
+	if (device_key != NULL)
+		sqlite3_bind_text(st, 3, device_key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, limit > 0 ? limit : -1);
+	return alert_rows(db, st, fn, arg);
+}
+
+int
+alert_ack(struct writer *w, int64_t id, const char *note, int64_t now_ms)
+{
+	sqlite3_stmt *st;
+
+	/* A second acknowledgement keeps the first: who saw it first. */
+	st = writer_prepare(w, "UPDATE alert SET acked_ms = ?2, ack_note = ?3 "
+			       "WHERE id = ?1 AND acked_ms IS NULL");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now_ms);
+	sqlite3_bind_text(
+	    st, 3, note != NULL ? note : "", -1, SQLITE_TRANSIENT);
+	if (writer_step(w, st) == -1) {
+		log_err("cannot acknowledge alert %" PRId64, id);
+		return -1;
+	}
+	return sqlite3_changes(writer_db(w)) > 0 ? 1 : 0;
+}
+
+int
+alert_list(sqlite3 *db, const struct alert_filter *f,
+    int (*fn)(const struct alert_row *a, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db,
+		"SELECT " ALERT_COLUMNS " "
+		"FROM alert a LEFT JOIN device d ON d.id = a.device_id "
+		"WHERE (?1 <= 0 OR a.id < ?1) AND (?2 IS NULL OR "
+		"a.device_id = (SELECT id FROM device WHERE key = ?2)) "
+		"AND (?3 IS NULL OR a.severity = ?3) "
+		"AND (?4 = 0 OR a.acked_ms IS NULL) "
+		"ORDER BY a.id DESC LIMIT ?5",
+		-1, &st, NULL) != SQLITE_OK) {
+		log_err("cannot read alerts: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, f->before_id);
+	if (f->device_key != NULL)
+		sqlite3_bind_text(st, 2, f->device_key, -1, SQLITE_TRANSIENT);
+	if (f->severity != NULL)
+		sqlite3_bind_text(st, 3, f->severity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, f->unacked_only ? 1 : 0);
+	sqlite3_bind_int(st, 5, f->limit > 0 ? f->limit : 100);
+	return alert_rows(db, st, fn, arg);
 }
