@@ -1,9 +1,13 @@
-/* util.c - allocation that cannot fail silently, and small string helpers. */
+/* util.c - allocation that cannot fail silently, small string helpers, opening a regular file. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/util.h"
@@ -197,4 +201,23 @@ utf8_valid(const char *s, size_t len)
 		i += n + 1;
 	}
 	return true;
+}
+
+int
+file_open_regular(
+    const char *path, int flags, struct stat *sb, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+
+	if (fd == -1) {
+		snprintf(
+		    err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, sb) == -1 || !S_ISREG(sb->st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

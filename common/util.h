@@ -1,4 +1,4 @@
-/* util.h - allocation that cannot fail silently, and small string helpers. */
+/* util.h - allocation that cannot fail silently, small string helpers, opening a regular file. */
 #ifndef XANET_UTIL_H
 #define XANET_UTIL_H
 
@@ -34,6 +34,13 @@ size_t utf8_width(const char *s);
 /* True if LEN bytes of S are well-formed UTF-8 with no NUL. */
 bool utf8_valid(const char *s, size_t len);
 
+struct stat;
+/*
+ * Open PATH read-only (FLAGS added, e.g. O_NOFOLLOW) and check that it is
+ * a regular file, its stat in *SB. The fd, or -1 with why in ERR.
+ */
+int file_open_regular(
+    const char *path, int flags, struct stat *sb, char *err, size_t errlen);
 /* Lowercase hex of LEN bytes into OUT (2*LEN+1 bytes). */
 void hex_encode(const unsigned char *in, size_t len, char *out);
 

@@ -896,16 +896,8 @@ pack_verify(const char *path, const unsigned char *pubkey, char *report,
 		snprintf(err, errlen, "libsodium cannot initialise");
 		return -1;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(
-		    err, errlen, "cannot open %s: %s", path, strerror(errno));
+	if ((fd = file_open_regular(path, 0, &sb, err, errlen)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s is not a regular file", path);
-		close(fd);
-		return -1;
-	}
 	c = xcalloc(1, sizeof *c);
 	c->label = path;
 	rc = pack_read(c, fd);

@@ -56,16 +56,8 @@ sigkey_read_line(const char *path, int secret, char *buf, size_t buflen,
 	size_t len = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		snprintf(
-		    err, errlen, "cannot open %s: %s", path, strerror(errno));
+	if ((fd = file_open_regular(path, O_NOFOLLOW, &sb, err, errlen)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s is not a regular file", path);
-		close(fd);
-		return -1;
-	}
 	if (secret && (sb.st_mode & S_IWOTH)) {
 		snprintf(err, errlen,
 		    "refusing %s: anyone can write it (chmod 600 it, and make "
