@@ -54,7 +54,7 @@ fixture_report(size_t ndevices, const char *lang, int lan)
 	r->lang = xstrdup(lang);
 	r->site_name = xstrdup("UBND xã Tân Hòa");
 	r->province = xstrdup("Tỉnh Đắk Lắk");
-	r->version = xstrdup("0.6.0");
+	r->version = xstrdup(PACKAGE_VERSION);
 	r->key_fingerprint = NULL;
 	memset(r->chain_state, 'a', 64);
 	memset(r->chain_alert, 'b', 64);
