@@ -1,6 +1,7 @@
 # _benchlib.py - what the benchmarks share: the plain build they use, a process's CPU and RSS, the xanet user.
 """Imported by bench/NAME.py; bench/run skips it (a leading '_' is not a
 benchmark)."""
+import datetime
 import os
 import pwd
 import subprocess
@@ -70,3 +71,65 @@ def ensure_user():
     except KeyError:
         subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
                         "/usr/sbin/nologin", "xanet"], check=True)
+
+
+# The quarter the evidence benchmarks (uptime, report) build their
+# history around: 2026Q3 in local time (UTC+7), on the 30 s probe grid,
+# with two monitor stops during which every device is unknown.
+TZ = datetime.timezone(datetime.timedelta(hours=7))
+S, M, H, D = 1000, 60000, 3600000, 86400000
+PROBE = 30 * S
+
+
+def L(y, mo, d, h=0, mi=0):
+    """UTC ms of a local (UTC+7) time."""
+    return int(datetime.datetime(y, mo, d, h, mi, tzinfo=TZ).timestamp()
+               * 1000)
+
+
+QS, QE = L(2026, 7, 1), L(2026, 10, 1)
+GAPS = [(L(2026, 8, 12, 2), L(2026, 8, 12, 2, 25)),
+        (L(2026, 9, 3, 14, 10), L(2026, 9, 3, 16, 10))]
+
+
+def snap(ms):
+    """Onto the 30 s probe grid."""
+    return ms - ms % PROBE
+
+
+def incidents(rng, hs, he, per_week, causes, maint_weekly, maint_cause,
+              unreachable_p=None):
+    """One device's sorted, non-overlapping (start, end, state, cause)
+    over [HS, HE): PER_WEEK (a choice) outages a week of lognormal length
+    with a cause from CAUSES, now and then (UNREACHABLE_P a week) a parent
+    outage, weekly maintenance on Sundays 22:00-23:00 if MAINT_WEEKLY; the
+    monitor stops (GAPS) win over anything that overlaps them."""
+    inc = []
+    week = hs
+    while week < he:
+        for _ in range(rng.choice(per_week)):
+            s = snap(week + rng.randrange(7 * D))
+            n = max(2, int(rng.lognormvariate(3.0, 1.2)))
+            inc.append((s, s + n * PROBE, "down", rng.choice(causes)))
+        if unreachable_p is not None and rng.random() < unreachable_p:
+            s = snap(week + rng.randrange(7 * D))
+            inc.append((s, s + rng.randrange(20, 120) * PROBE,
+                        "unreachable", "parent-down"))
+        week += 7 * D
+    if maint_weekly:
+        t = L(2026, 6, 21, 22)  # 2026-06-21 was a Sunday
+        while t < he:
+            if t >= hs:
+                inc.append((t, t + H, "maintenance", maint_cause))
+            t += 7 * D
+    for g in GAPS:
+        inc.append((g[0], g[1], "unknown", "monitor-stopped"))
+    inc.sort()
+    out, cur = [], hs
+    for s, e, state, cause in inc:
+        if s < cur or e > he or (state != "unknown" and any(
+                s < g[1] and e > g[0] for g in GAPS)):
+            continue
+        out.append((s, e, state, cause))
+        cur = e
+    return out

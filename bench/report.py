@@ -18,7 +18,6 @@ one query each over state_interval (clipped sums) and sample_hour (sums
 per hour) - the least any tool must read to produce the figures.
 """
 import argparse
-import datetime
 import os
 import random
 import shutil
@@ -35,24 +34,16 @@ SRC = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
 sys.dont_write_bytecode = True
 
+import _benchlib as benchlib  # noqa: E402
+
 GOAL_S = 2.0
 GOAL_PACK_MB = 5.0
 NDEV = 1000
 GROUPS = 20
-TZ = datetime.timezone(datetime.timedelta(hours=7))
-S, M, H, D = 1000, 60000, 3600000, 86400000
-PROBE = 30 * S
-
-
-def L(y, mo, d, h=0, mi=0):
-    return int(datetime.datetime(y, mo, d, h, mi, tzinfo=TZ).timestamp()
-               * 1000)
-
-
-QS, QE = L(2026, 7, 1), L(2026, 10, 1)
+TZ, S, M, H, D, PROBE = (benchlib.TZ, benchlib.S, benchlib.M, benchlib.H,
+                         benchlib.D, benchlib.PROBE)
+L, QS, QE, GAPS = benchlib.L, benchlib.QS, benchlib.QE, benchlib.GAPS
 HS, HE = QS - 2 * D, QE + 1 * D
-GAPS = [(L(2026, 8, 12, 2), L(2026, 8, 12, 2, 25)),
-        (L(2026, 9, 3, 14, 10), L(2026, 9, 3, 16, 10))]
 
 INDICATORS = """
 [indicator wifi-nha-van-hoa]
@@ -94,39 +85,12 @@ GROUP BY hour_ms;
 """.format(fr=QS, to=QE)
 
 
-def snap(ms):
-    return ms - ms % PROBE
-
-
 def incidents(rng, maint_weekly):
-    """Sorted, non-overlapping (start, end, state, cause)."""
-    inc = []
-    week = HS
-    while week < HE:
-        for _ in range(rng.choice((0, 1, 1, 2))):
-            s = snap(week + rng.randrange(7 * D))
-            n = max(2, int(rng.lognormvariate(3.0, 1.2)))
-            inc.append((s, s + n * PROBE, "down",
-                        rng.choice(("timeout", "refused", "http-status",
-                                    "link-down"))))
-        week += 7 * D
-    if maint_weekly:
-        t = L(2026, 6, 21, 22)  # Sundays 22:00-23:00 local
-        while t < HE:
-            if t >= HS:
-                inc.append((t, t + H, "maintenance", "manual"))
-            t += 7 * D
-    for g in GAPS:
-        inc.append((g[0], g[1], "unknown", "monitor-stopped"))
-    inc.sort()
-    out, cur = [], HS
-    for s, e, state, cause in inc:
-        if s < cur or e > HE or (state != "unknown" and any(
-                s < g[1] and e > g[0] for g in GAPS)):
-            continue
-        out.append((s, e, state, cause))
-        cur = e
-    return out
+    return benchlib.incidents(
+        rng, HS, HE, (0, 1, 1, 2),
+        ("timeout", "refused", "http-status", "link-down"), maint_weekly,
+        "manual")
+
 
 
 def build(db_path):

@@ -14,7 +14,6 @@ Both outputs are compared: the benchmark fails if they disagree.
 """
 import argparse
 import csv
-import datetime
 import io
 import os
 import random
@@ -32,25 +31,16 @@ sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
 # Keep the source tree clean of __pycache__ from the test helpers.
 sys.dont_write_bytecode = True
 
+import _benchlib as benchlib  # noqa: E402
+
 GOAL_S = 1.0
 NDEV = 1000
 GROUPS = 20
-TZ = datetime.timezone(datetime.timedelta(hours=7))
-S, M, H, D = 1000, 60000, 3600000, 86400000
-PROBE = 30 * S
-
-
-def L(y, mo, d, h=0, mi=0):
-    return int(datetime.datetime(y, mo, d, h, mi, tzinfo=TZ).timestamp()
-               * 1000)
-
-
-QS, QE = L(2026, 7, 1), L(2026, 10, 1)
+TZ, S, M, H, D, PROBE = (benchlib.TZ, benchlib.S, benchlib.M, benchlib.H,
+                         benchlib.D, benchlib.PROBE)
+L, QS, QE, GAPS = benchlib.L, benchlib.QS, benchlib.QE, benchlib.GAPS
 # History runs a week before and a few days after: clipping is exercised.
 HS, HE = QS - 7 * D, QE + 3 * D
-# The monitor was stopped twice: every device unknown.
-GAPS = [(L(2026, 8, 12, 2), L(2026, 8, 12, 2, 25)),
-        (L(2026, 9, 3, 14, 10), L(2026, 9, 3, 16, 10))]
 
 PEER_SQL = """
 SELECT d.key,
@@ -64,46 +54,12 @@ GROUP BY d.id ORDER BY d.grp, d.key;
 """.format(fr=QS, to=QE)
 
 
-def snap(ms):
-    """Onto the 30 s probe grid."""
-    return ms - ms % PROBE
-
-
 def device_incidents(rng, maint_weekly):
-    """Sorted, non-overlapping (start, end, state, cause) away from GAPS."""
-    inc = []
-    week = HS
-    while week < HE:
-        for _ in range(rng.choice((1, 2, 3, 3, 4, 5))):
-            s = snap(week + rng.randrange(7 * D))
-            n = max(2, int(rng.lognormvariate(3.0, 1.2)))
-            inc.append((s, s + n * PROBE, "down",
-                        rng.choice(("icmp-timeout", "tcp-refused",
-                                    "http-status", "link-down"))))
-        if rng.random() < 0.05:
-            s = snap(week + rng.randrange(7 * D))
-            inc.append((s, s + rng.randrange(20, 120) * PROBE,
-                        "unreachable", "parent-down"))
-        week += 7 * D
-    if maint_weekly:
-        # Sundays 22:00-23:00 local (2026-06-21 was a Sunday).
-        t = L(2026, 6, 21, 22)
-        while t < HE:
-            if t >= HS:
-                inc.append((t, t + H, "maintenance", "window"))
-            t += 7 * D
-    for g in GAPS:
-        inc.append((g[0], g[1], "unknown", "monitor-stopped"))
-    inc.sort()
-    out, cur = [], HS
-    for s, e, state, cause in inc:
-        # The gaps win over anything that overlaps them.
-        if s < cur or e > HE or any(
-                s < g[1] and e > g[0] for g in GAPS) and state != "unknown":
-            continue
-        out.append((s, e, state, cause))
-        cur = e
-    return out
+    return benchlib.incidents(
+        rng, HS, HE, (1, 2, 3, 3, 4, 5),
+        ("icmp-timeout", "tcp-refused", "http-status", "link-down"),
+        maint_weekly, "window", unreachable_p=0.05)
+
 
 
 def build(db_path):
